@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install test lint typecheck pytest demo bench models lab clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check rf_notebook tests benchmarks
+	$(VENV)/bin/ruff format --check rf_notebook tests benchmarks
+
+typecheck: install
+	$(VENV)/bin/mypy rf_notebook
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+demo: install
+	$(PY) -m rf_notebook.demo
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -258,39 +258,60 @@ class Client:
         plan = self._plan(model, **call)
         sources = expand_sources(images)
         named = [(i, s, _name(i, s)) for i, s in enumerate(sources)]
-        size = self.settings.batch_size if self.settings.protocol_for_url == "server" else 1
-        chunks = [named[i : i + size] for i in range(0, len(named), size)]
         items: list[AnyResult | Failure | None] = [None] * len(named)
-        cached = 0
-        workers = concurrency or self.settings.concurrency
         secret = self.settings.api_key.reveal() if self.settings.api_key else None
+        failed = 0
+
+        def record(index: int, value: AnyResult | BaseException) -> None:
+            nonlocal failed
+            if isinstance(value, BaseException):
+                failed += 1
+                message = redact(str(value), secret)
+                items[index] = Failure(index, _label(named[index]), type(value).__name__, message)
+                bar.set_postfix(errors=failed, refresh=False)
+            else:
+                items[index] = value
+            bar.update(1)
+
         bar = tqdm(
             total=len(named), desc=plan.model, unit="img", disable=not progress or len(named) < 2
         )
-        pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            futures = [pool.submit(self._process, plan, chunk, True) for chunk in chunks]
-            for future in as_completed(futures):
-                for index, value, hit in future.result():
-                    cached += hit
-                    items[index] = (
-                        Failure(
-                            index,
-                            _label(named[index]),
-                            type(value).__name__,
-                            redact(str(value), secret),
-                        )
-                        if isinstance(value, BaseException)
-                        else value
-                    )
-                    bar.update(1)
-                failed = sum(isinstance(i, Failure) for i in items)
-                if failed:
-                    bar.set_postfix(errors=failed, refresh=False)
+            # Cache hits are answered here, without threads; only misses go to the pool.
+            misses = []
+            for index, source, name in named:
+                try:
+                    hit = self._cached(plan, source, name)
+                except Exception as exc:
+                    record(index, exc)
+                    continue
+                if hit is None:
+                    misses.append((index, source, name))
+                else:
+                    record(index, hit)
+            cached = len(named) - len(misses) - failed
+            size = self.settings.batch_size if self.settings.protocol_for_url == "server" else 1
+            chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
+            with ThreadPoolExecutor(max_workers=concurrency or self.settings.concurrency) as pool:
+                futures = [pool.submit(self._process, plan, chunk, True) for chunk in chunks]
+                try:
+                    for future in as_completed(futures):
+                        for index, value, _ in future.result():
+                            record(index, value)
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
             bar.close()
         return Batch([i for i in items if i is not None], cached=cached)
+
+    def _cached(self, plan: _Plan, source: Any, name: str | None) -> AnyResult | None:
+        """The cached result for one input, or ``None``; reads no pixels for JPEG/PNG."""
+        if self.cache is None or not plan.use_cache:
+            return None
+        prepared = prepare_image(source, max_side=plan.max_side, color=plan.color, verify=False)
+        doc = self.cache.get(self._key(plan, prepared))
+        return None if doc is None else self._finish(plan, prepared, doc, name)
 
     def _process(
         self, plan: _Plan, chunk: list[tuple[int, Any, str | None]], catch_all: bool = False
@@ -344,10 +365,9 @@ class Client:
         task = plan.task or self._tasks.get(plan.model)
         hint: Task | None = task if task in _BOX_TASKS else plan.task  # type: ignore[assignment]
         result = parse_result(doc, task=hint, model_id=plan.model, source=name or prepared.source)
-        result = replace(result, requested_confidence=plan.options.confidence)
         if plan.user_confidence is not None or plan.user_classes is not None:
-            result = result.filter(confidence=plan.user_confidence, classes=plan.user_classes)
-        return result
+            result = result._refiltered(plan.user_confidence, plan.user_classes)
+        return replace(result, requested_confidence=plan.options.confidence)
 
     def _send(self, plan: _Plan, images: list[PreparedImage]) -> list[dict[str, Any]]:
         if self.settings.protocol_for_url == "hosted":

@@ -18,7 +18,7 @@ import hashlib
 import io
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -91,8 +91,12 @@ class PreparedImage:
         Example:
             >>> prepare_image("photo.jpg", verify=False).check()  # doctest: +SKIP
         """
-        if self.payload:
-            _open_checked(self.payload, self.source, max_pixels, decode=True)
+        if not self.payload:
+            return self
+        image = _open_checked(self.payload, self.source, max_pixels, decode=True)
+        if self.width is None:
+            width, height = _oriented_size(image)
+            return replace(self, width=width, height=height)
         return self
 
     def base64(self) -> str:
@@ -177,8 +181,9 @@ def prepare_image(
         color: Channel order of a NumPy array input.
         jpeg_quality: JPEG quality when encoding.
         max_pixels: Refuse larger images.
-        verify: Decode fully to catch truncated files. ``False`` reads only the header,
-            for a fast cache look-up; verify before actually sending.
+        verify: Decode fully to catch truncated files. ``False`` skips decoding (and,
+            for JPEG/PNG with no ``max_side``, even the header: size stays ``None``), for a
+            fast cache look-up; call :meth:`PreparedImage.check` before actually sending.
         send_urls: Pass URLs through for the server to download (unless resizing).
 
     Example:
@@ -195,6 +200,9 @@ def prepare_image(
         )
     data, name = _read_bytes(source)
     media_type = next((t for magic, t in _MAGIC.items() if data.startswith(magic)), None)
+    if media_type is not None and max_side is None and not verify:
+        # Fast path for cache look-ups: the bytes alone decide what is sent.
+        return PreparedImage(data, media_type, None, None, (1.0, 1.0), name)
     image = _open_checked(data, name, max_pixels, decode=verify or media_type is None)
     width, height = _oriented_size(image)
     fits = max_side is None or max(width, height) <= max_side

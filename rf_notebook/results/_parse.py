@@ -12,17 +12,20 @@ from .types import ClassScore, Detection, ImageInfo, Keypoint, Point
 
 def number(obj: Mapping[str, Any], key: str, path: str, *, minimum: float | None = None) -> float:
     """Read a finite number; numeric strings are accepted (the roboflow package sends some)."""
-    if key not in obj:
-        raise SchemaError(f"missing required key {key!r}", path)
-    value = obj[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SchemaError(
-            f"expected a number, got {type(value).__name__} {value!r}", f"{path}.{key}"
-        )
     try:
+        value = obj[key]
+    except KeyError:
+        raise SchemaError(f"missing required key {key!r}", path) from None
+    kind = type(value)
+    if kind is float or kind is int:  # the common case, kept fast: results parse in bulk
         out = float(value)
-    except ValueError:
-        raise SchemaError(f"expected a number, got {value!r}", f"{path}.{key}") from None
+    elif kind is bool or not isinstance(value, (int, float, str)):
+        raise SchemaError(f"expected a number, got {kind.__name__} {value!r}", f"{path}.{key}")
+    else:
+        try:
+            out = float(value)
+        except ValueError:
+            raise SchemaError(f"expected a number, got {value!r}", f"{path}.{key}") from None
     if not math.isfinite(out):
         raise SchemaError(f"expected a finite number, got {value!r}", f"{path}.{key}")
     if minimum is not None and out < minimum:
@@ -56,7 +59,7 @@ def optional_float(obj: Mapping[str, Any], key: str, path: str) -> float | None:
 
 
 def mapping(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise SchemaError(f"expected an object, got {type(value).__name__}", path)
     return value
 

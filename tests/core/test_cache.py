@@ -16,7 +16,9 @@ def client(stub: StubServer, **kw: object) -> Client:
     return Client(api_key="k-1", api_url=stub.url, protocol="hosted", **kw)  # type: ignore[arg-type]
 
 
-def test_a_second_run_makes_no_calls_and_gives_the_same_results(stub: StubServer, images: list[Path]) -> None:
+def test_a_second_run_makes_no_calls_and_gives_the_same_results(
+    stub: StubServer, images: list[Path]
+) -> None:
     first = client(stub).predict_many(images, "toy-detect/1", progress=False)
     calls = len(stub.state.calls)
     assert calls == len(images) and first.cached == 0
@@ -26,7 +28,9 @@ def test_a_second_run_makes_no_calls_and_gives_the_same_results(stub: StubServer
     assert [r.json() for r in second] == [r.json() for r in first]
 
 
-def test_thresholds_share_the_cache_but_models_and_params_do_not(stub: StubServer, images: list[Path]) -> None:
+def test_thresholds_share_the_cache_but_models_and_params_do_not(
+    stub: StubServer, images: list[Path]
+) -> None:
     c = client(stub)
     c.predict(images[0], "toy-detect/1", confidence=0.3)
     c.predict(images[0], "toy-detect/1", confidence=0.8)  # same floor request: cached
@@ -44,7 +48,9 @@ def test_resuming_a_batch_only_sends_what_is_missing(stub: StubServer, images: l
     assert batch.cached == 2
 
 
-def test_opting_out_per_call_and_per_client(stub: StubServer, images: list[Path], tmp_path: Path) -> None:
+def test_opting_out_per_call_and_per_client(
+    stub: StubServer, images: list[Path], tmp_path: Path
+) -> None:
     c = client(stub)
     c.predict(images[0], "toy-detect/1")
     c.predict(images[0], "toy-detect/1", cache=False)

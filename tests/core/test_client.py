@@ -31,7 +31,9 @@ def boxes(result: object) -> list[tuple[float, float, float, float, float, str]]
     return [(p.x, p.y, p.width, p.height, p.confidence, p.class_name) for p in result.predictions]
 
 
-def test_hosted_route_sends_base64_body_and_query_like_the_real_clients(stub: StubServer, images: list[Path]) -> None:
+def test_hosted_route_sends_base64_body_and_query_like_the_real_clients(
+    stub: StubServer, images: list[Path]
+) -> None:
     result = hosted(stub).predict(images[0], "toy-detect/1")
     (call,) = stub.state.calls
     assert (call.method, call.path) == ("POST", "/toy-detect/1")
@@ -50,7 +52,9 @@ def test_workspace_prefix_in_the_model_id_is_dropped(stub: StubServer, images: l
 
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.45, 0.5, 0.7, 0.99])
-@pytest.mark.parametrize("model", ["toy-detect/1", "toy-segment/1", "toy-classify/1", "toy-multilabel/1"])
+@pytest.mark.parametrize(
+    "model", ["toy-detect/1", "toy-segment/1", "toy-classify/1", "toy-multilabel/1"]
+)
 def test_a_floor_result_filtered_at_t_equals_asking_the_server_at_t(
     stub: StubServer, images: list[Path], threshold: float, model: str
 ) -> None:
@@ -62,7 +66,11 @@ def test_a_floor_result_filtered_at_t_equals_asking_the_server_at_t(
         assert boxes(kept) == boxes(asked)
     elif isinstance(kept, ClassificationResult):
         assert isinstance(asked, ClassificationResult)
-        assert (kept.top, kept.confidence, kept.predictions) == (asked.top, asked.confidence, asked.predictions)
+        assert (kept.top, kept.confidence, kept.predictions) == (
+            asked.top,
+            asked.confidence,
+            asked.predictions,
+        )
     else:
         assert isinstance(kept, MultiLabelResult) and isinstance(asked, MultiLabelResult)
         assert kept.predicted_classes == asked.predicted_classes
@@ -75,13 +83,17 @@ def test_percentages_and_fractions_mean_the_same(stub: StubServer, images: list[
     assert boxes(c.predict(images[0], "toy-detect/1", confidence=60)) == boxes(
         c.predict(images[0], "toy-detect/1", confidence=0.6)
     )
-    exact = hosted(stub, floor=None).predict(images[0], "toy-detect/1", confidence=60, classes=["square"])
+    exact = hosted(stub, floor=None).predict(
+        images[0], "toy-detect/1", confidence=60, classes=["square"]
+    )
     assert stub.state.calls[-1].query["confidence"] == ["0.6"]
     assert stub.state.calls[-1].query["classes"] == ["square"]
     assert boxes(exact) == []
 
 
-def test_server_protocol_uses_registry_add_and_batched_infer(stub: StubServer, images: list[Path]) -> None:
+def test_server_protocol_uses_registry_add_and_batched_infer(
+    stub: StubServer, images: list[Path]
+) -> None:
     client = Client(api_url=stub.url, batch_size=3)
     batch = client.predict_many(images, "toy-detect/1", progress=False)
     paths = [c.path for c in stub.state.calls]
@@ -119,7 +131,9 @@ def test_persistent_failure_raises_after_the_retries(stub: StubServer, images: l
     assert info.value.status == 503 and len(stub.state.calls) == 3
 
 
-def test_client_errors_are_not_retried_and_say_what_to_check(stub: StubServer, images: list[Path]) -> None:
+def test_client_errors_are_not_retried_and_say_what_to_check(
+    stub: StubServer, images: list[Path]
+) -> None:
     stub.state.api_key = "the-right-key"
     with pytest.raises(APIStatusError, match="Check the API key") as info:
         hosted(stub).predict(images[0], "toy-detect/1")
@@ -145,7 +159,9 @@ def test_hosted_without_a_key_says_how_to_set_one(images: list[Path]) -> None:
         Client(api_url="https://detect.roboflow.com").predict(images[0], "p/1", cache=False)
 
 
-def test_key_comes_from_the_environment(stub: StubServer, images: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_comes_from_the_environment(
+    stub: StubServer, images: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ROBOFLOW_API_KEY", "from-env-777")
     Client(api_url=stub.url, protocol="hosted").predict(images[0], "toy-detect/1")
     assert stub.state.calls[0].query["api_key"] == ["from-env-777"]
@@ -164,7 +180,9 @@ def test_downsized_images_come_back_in_original_pixels(stub: StubServer, tmp_pat
     assert sent.startswith(b"\xff\xd8")  # resized → encoded once as JPEG
 
 
-def test_predict_many_records_failures_and_keeps_order(stub: StubServer, images: list[Path], tmp_path: Path) -> None:
+def test_predict_many_records_failures_and_keeps_order(
+    stub: StubServer, images: list[Path], tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not really a jpeg")
     inputs = [images[0], tmp_path / "missing.png", broken, images[1], images[2]]

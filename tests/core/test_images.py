@@ -34,8 +34,16 @@ def test_every_input_kind_loads_to_the_same_pixels(tmp_path: Path, picture: np.n
     Image.fromarray(picture).save(path)
     data = path.read_bytes()
     text = base64.b64encode(data).decode()
-    inputs = [path, str(path), data, text, f"data:image/png;base64,{text}", Image.fromarray(picture),
-              picture, picture[:, :, ::-1].copy()]
+    inputs = [
+        path,
+        str(path),
+        data,
+        text,
+        f"data:image/png;base64,{text}",
+        Image.fromarray(picture),
+        picture,
+        picture[:, :, ::-1].copy(),
+    ]
     colors = ["rgb"] * 7 + ["bgr"]
     for source, color in zip(inputs, colors, strict=True):
         image = load_image(source, color=color)  # type: ignore[arg-type]
@@ -53,7 +61,9 @@ def test_original_jpeg_and_png_bytes_are_sent_unchanged(tmp_path: Path) -> None:
         assert prepared.source == str(path)
 
 
-def test_other_formats_and_arrays_are_encoded_once_as_jpeg(tmp_path: Path, picture: np.ndarray) -> None:
+def test_other_formats_and_arrays_are_encoded_once_as_jpeg(
+    tmp_path: Path, picture: np.ndarray
+) -> None:
     bmp = write_image(tmp_path / "a.bmp", (50, 20))
     for source in (bmp, picture):
         prepared = prepare_image(source)  # type: ignore[arg-type]
@@ -115,11 +125,15 @@ def test_array_dtypes(picture: np.ndarray) -> None:
         (lambda d: d, "is a folder"),
         (lambda d: _write(d / "notes.txt", b"hello, this is text"), "not an image"),
         (lambda d: _write(d / "empty.jpg", b""), r"empty \(0 bytes\)"),
-        (lambda d: _write(d / "cut.jpg", _jpeg_bytes(np.zeros((200, 200, 3), np.uint8))[:400]),
-         "damaged or truncated"),
+        (
+            lambda d: _write(d / "cut.jpg", _jpeg_bytes(np.zeros((200, 200, 3), np.uint8))[:400]),
+            "damaged or truncated",
+        ),
     ],
 )
-def test_bad_files_raise_image_error_naming_the_input(tmp_path: Path, make: object, needle: str) -> None:
+def test_bad_files_raise_image_error_naming_the_input(
+    tmp_path: Path, make: object, needle: str
+) -> None:
     target = make(tmp_path)  # type: ignore[operator]
     with pytest.raises(ImageError, match=needle) as info:
         prepare_image(target)
@@ -134,9 +148,12 @@ def _write(path: Path, data: bytes) -> Path:
 def test_truncated_file_is_caught_by_check_after_a_header_only_read(tmp_path: Path) -> None:
     data = _jpeg_bytes(np.zeros((200, 200, 3), np.uint8))
     path = _write(tmp_path / "cut.jpg", data[: len(data) // 2])
-    fast = prepare_image(path, verify=False)  # header only: fine
+    fast = prepare_image(path, verify=False)  # no decoding: fine
+    assert fast.width is None
     with pytest.raises(ImageError, match="truncated"):
         fast.check()
+    whole = prepare_image(_write(tmp_path / "ok.jpg", data), verify=False).check()
+    assert (whole.width, whole.height) == (200, 200)
 
 
 def test_decompression_bombs_are_refused_before_decoding(tmp_path: Path) -> None:
@@ -144,13 +161,21 @@ def test_decompression_bombs_are_refused_before_decoding(tmp_path: Path) -> None
     Image.new("L", (20000, 3000)).save(path)  # 60 MP, compresses to almost nothing
     with pytest.raises(ImageError, match="60 MP, over the 50 MP"):
         prepare_image(path)
-    assert prepare_image(path, max_pixels=70_000_000, verify=False).width == 20000
+    fast = prepare_image(path, verify=False)  # header untouched on the cache fast path...
+    with pytest.raises(ImageError, match="over the 50 MP"):
+        fast.check()  # ...so the check before sending refuses it
+    assert prepare_image(path, max_pixels=70_000_000, max_side=100, verify=False).width == 20000
 
 
 @pytest.mark.parametrize(
     "array",
-    [np.zeros((4,), np.uint8), np.zeros((4, 4, 2), np.uint8), np.zeros((0, 4, 3), np.uint8),
-     np.zeros((4, 4, 3), np.int64), np.full((4, 4, 3), 7.5)],
+    [
+        np.zeros((4,), np.uint8),
+        np.zeros((4, 4, 2), np.uint8),
+        np.zeros((0, 4, 3), np.uint8),
+        np.zeros((4, 4, 3), np.int64),
+        np.full((4, 4, 3), 7.5),
+    ],
 )
 def test_bad_arrays_raise_image_error(array: np.ndarray) -> None:
     with pytest.raises(ImageError, match="array"):

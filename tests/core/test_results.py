@@ -85,7 +85,10 @@ def test_unknown_size_from_the_roboflow_package_reads_as_none() -> None:
     [
         (lambda d: d["predictions"][1].update(width="wide"), "predictions[1].width"),
         (lambda d: d["predictions"][0].pop("class"), "predictions[0]"),
-        (lambda d: d["predictions"][0].update(confidence=float("nan")), "predictions[0].confidence"),
+        (
+            lambda d: d["predictions"][0].update(confidence=float("nan")),
+            "predictions[0].confidence",
+        ),
         (lambda d: d["predictions"][1].update(height=-3), "predictions[1].height"),
         (lambda d: d.update(predictions="nope"), "predictions"),
         (lambda d: d.update(image={"width": 10}), "image"),
@@ -156,8 +159,10 @@ def test_with_overlap_is_class_aware_nms() -> None:
     def box(x: float, conf: float, cls: str) -> dict[str, Any]:
         return {"x": x, "y": 10, "width": 10, "height": 10, "confidence": conf, "class": cls}
 
-    doc = {"image": {"width": 50, "height": 20},
-           "predictions": [box(10, 0.9, "a"), box(11, 0.8, "a"), box(11, 0.7, "b"), box(30, 0.6, "a")]}
+    doc = {
+        "image": {"width": 50, "height": 20},
+        "predictions": [box(10, 0.9, "a"), box(11, 0.8, "a"), box(11, 0.7, "b"), box(30, 0.6, "a")],
+    }
     r = Result.from_json(doc)
     assert isinstance(r, DetectionResult)
     kept = r.with_overlap(0.5)
@@ -211,7 +216,9 @@ def test_keypoints_are_typed() -> None:
     assert keypoints is not None and keypoints[0].class_name == "nose"
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0.4, 0.4), (40, 0.4), (1, 0.01), (0, 0.0), (100, 1.0)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0.4, 0.4), (40, 0.4), (1, 0.01), (0, 0.0), (100, 1.0)]
+)
 def test_confidence_scales_like_the_hosted_api(value: float, expected: float) -> None:
     assert normalize_confidence(value) == pytest.approx(expected)
 

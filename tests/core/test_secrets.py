@@ -16,19 +16,30 @@ KEY = "rf_SuperSecretKey_0123456789"
 
 
 def test_a_batch_with_failures_leaks_the_key_nowhere(
-    stub: StubServer, images: list[Path], tmp_path: Path,
-    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
+    stub: StubServer,
+    images: list[Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     stub.state.fail_next(401, 1, body={"message": f"key {KEY} is not valid"})  # a server echoing it
     stub.state.fail_next(500, 10)
-    client = Client(api_key=KEY, api_url=stub.url, protocol="hosted", retries=1, backoff=0.01,
-                    concurrency=1)
+    client = Client(
+        api_key=KEY, api_url=stub.url, protocol="hosted", retries=1, backoff=0.01, concurrency=1
+    )
     inputs = [images[0], tmp_path / "missing.jpg", images[1], images[2], images[3]]
     batch = client.predict_many(inputs, "toy-detect/1", progress=True)
     assert len(batch.errors) >= 3
-    seen = [repr(client), repr(client.settings), str(client.settings), repr(batch),
-            batch.to_dataframe().to_string(), capsys.readouterr().err, caplog.text]
+    seen = [
+        repr(client),
+        repr(client.settings),
+        str(client.settings),
+        repr(batch),
+        batch.to_dataframe().to_string(),
+        capsys.readouterr().err,
+        caplog.text,
+    ]
     seen += [repr(f) for f in batch.errors]
     assert any("api_key=***" in text for text in seen)  # the logs did see a (redacted) URL
     for text in seen:

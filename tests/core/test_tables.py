@@ -18,9 +18,11 @@ def test_detection_rows_have_corners_and_area() -> None:
 
 
 def test_empty_images_and_failures_keep_a_row() -> None:
-    items = [Result.from_json(R.OBJECT_DETECTION, source="a.jpg"),
-             Result.from_json(R.EMPTY_DETECTION, source="empty.jpg"),
-             Failure(2, "bad.jpg", "ImageError", "damaged")]
+    items = [
+        Result.from_json(R.OBJECT_DETECTION, source="a.jpg"),
+        Result.from_json(R.EMPTY_DETECTION, source="empty.jpg"),
+        Failure(2, "bad.jpg", "ImageError", "damaged"),
+    ]
     frame = Batch(items).to_dataframe()
     assert list(frame["image"]) == ["a.jpg", "a.jpg", "empty.jpg", "bad.jpg"]
     empty = frame[frame["image"] == "empty.jpg"].iloc[0]

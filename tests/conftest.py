@@ -26,7 +26,9 @@ def stub() -> Iterator[StubServer]:
         yield server
 
 
-def write_image(path: Path, size: tuple[int, int] = (64, 48), seed: int = 0, fmt: str | None = None) -> Path:
+def write_image(
+    path: Path, size: tuple[int, int] = (64, 48), seed: int = 0, fmt: str | None = None
+) -> Path:
     rng = np.random.default_rng(seed)
     array = rng.integers(0, 255, size=(size[1], size[0], 3), dtype=np.uint8)
     Image.fromarray(array).save(path, format=fmt)

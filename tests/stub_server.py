@@ -65,8 +65,13 @@ class StubState:
     def inference_calls(self) -> list[Call]:
         return [c for c in self.calls if c.path.startswith("/infer/") or c.path.count("/") == 2]
 
-    def fail_next(self, status: int, count: int = 1, retry_after: str | None = None,
-                  body: dict[str, Any] | None = None) -> None:
+    def fail_next(
+        self,
+        status: int,
+        count: int = 1,
+        retry_after: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
         for _ in range(count):
             fault = Fault(status, retry_after)
             if body is not None:
@@ -81,19 +86,31 @@ def _threshold(value: Any, default: float) -> float:
     return v / 100 if v >= 1 else v
 
 
-def detect(width: int, height: int, confidence: float, classes: set[str] | None,
-           segment: bool = False) -> list[dict[str, Any]]:
+def detect(
+    width: int, height: int, confidence: float, classes: set[str] | None, segment: bool = False
+) -> list[dict[str, Any]]:
     out = []
     for fx, fy, fw, fh, conf, name in BOXES:
         if conf < confidence or (classes and name not in classes):
             continue
         x, y, w, h = fx * width, fy * height, fw * width, fh * height
-        p: dict[str, Any] = {"x": x, "y": y, "width": w, "height": h, "confidence": conf,
-                             "class": name, "class_id": CLASSES.index(name),
-                             "detection_id": str(uuid.uuid4())}
+        p: dict[str, Any] = {
+            "x": x,
+            "y": y,
+            "width": w,
+            "height": h,
+            "confidence": conf,
+            "class": name,
+            "class_id": CLASSES.index(name),
+            "detection_id": str(uuid.uuid4()),
+        }
         if segment:
-            p["points"] = [{"x": x - w / 2, "y": y - h / 2}, {"x": x + w / 2, "y": y - h / 2},
-                           {"x": x + w / 2, "y": y + h / 2}, {"x": x - w / 2, "y": y + h / 2}]
+            p["points"] = [
+                {"x": x - w / 2, "y": y - h / 2},
+                {"x": x + w / 2, "y": y - h / 2},
+                {"x": x + w / 2, "y": y + h / 2},
+                {"x": x - w / 2, "y": y + h / 2},
+            ]
             p["mask_format"] = "polygon"
         out.append(p)
     return out
@@ -102,29 +119,47 @@ def detect(width: int, height: int, confidence: float, classes: set[str] | None,
 def answer(model: str, image: bytes, confidence: float, classes: set[str] | None) -> dict[str, Any]:
     with Image.open(io.BytesIO(image)) as img:
         width, height = img.size
-    doc: dict[str, Any] = {"inference_id": str(uuid.uuid4()), "time": 0.001,
-                           "image": {"width": width, "height": height}}
+    doc: dict[str, Any] = {
+        "inference_id": str(uuid.uuid4()),
+        "time": 0.001,
+        "image": {"width": width, "height": height},
+    }
     if model == "toy-classify/1":
         scores = [("circle", 0.6), ("square", 0.3), ("triangle", 0.08), ("star", 0.02)]
-        kept = [{"class": n, "class_id": CLASSES.index(n), "confidence": c}
-                for n, c in scores if c >= confidence]
+        kept = [
+            {"class": n, "class_id": CLASSES.index(n), "confidence": c}
+            for n, c in scores
+            if c >= confidence
+        ]
         doc["predictions"] = kept
         doc["top"] = kept[0]["class"] if kept else ""
         doc["confidence"] = kept[0]["confidence"] if kept else 0.0
     elif model == "toy-multilabel/1":
         scores = {"circle": 0.9, "square": 0.55, "triangle": 0.3, "star": 0.02}
-        doc["predictions"] = {n: {"confidence": c, "class_id": CLASSES.index(n)}
-                              for n, c in scores.items()}
+        doc["predictions"] = {
+            n: {"confidence": c, "class_id": CLASSES.index(n)} for n, c in scores.items()
+        }
         doc["predicted_classes"] = [n for n, c in scores.items() if c >= confidence]
     else:
-        doc["predictions"] = detect(width, height, confidence, classes,
-                                    segment=model == "toy-segment/1")
+        doc["predictions"] = detect(
+            width, height, confidence, classes, segment=model == "toy-segment/1"
+        )
     return doc
 
 
 def _registry(models: set[str]) -> dict[str, Any]:
-    return {"models": [{"model_id": m, "task_type": MODELS[m], "batch_size": None,
-                        "input_height": 640, "input_width": 640} for m in sorted(models)]}
+    return {
+        "models": [
+            {
+                "model_id": m,
+                "task_type": MODELS[m],
+                "batch_size": None,
+                "input_height": 640,
+                "input_width": 640,
+            }
+            for m in sorted(models)
+        ]
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -197,8 +232,9 @@ class _Handler(BaseHTTPRequestHandler):
             images = doc["image"] if isinstance(doc["image"], list) else [doc["image"]]
             conf = _threshold(doc.get("confidence"), 0.4)
             classes = set(doc["class_filter"]) if doc.get("class_filter") else None
-            out = [answer(doc["model_id"], base64.b64decode(i["value"]), conf, classes)
-                   for i in images]
+            out = [
+                answer(doc["model_id"], base64.b64decode(i["value"]), conf, classes) for i in images
+            ]
             self._send(200, out if isinstance(doc["image"], list) else out[0])
             return
         parts = [p for p in path.split("/") if p]

@@ -174,7 +174,7 @@ def test_downsized_images_come_back_in_original_pixels(stub: StubServer, tmp_pat
     assert small.image is not None and (small.image.width, small.image.height) == (1001, 333)
     for a, b in zip(boxes(small), boxes(full), strict=True):
         assert a[:4] == pytest.approx(b[:4], abs=1e-9)
-    fx, _, fw, _, _, _ = BOXES[0]
+    fx = BOXES[0][0]
     assert small.predictions[0].x == pytest.approx(fx * 1001, abs=1e-9)  # type: ignore[union-attr]
     sent = base64.b64decode(stub.state.calls[0].body)
     assert sent.startswith(b"\xff\xd8")  # resized → encoded once as JPEG

@@ -1,0 +1,1 @@
+"""Tests for the ONNX model runtime (rf_notebook.server.runtime)."""

@@ -1,0 +1,158 @@
+"""The networks: a small conv backbone, one stride-8 anchor-free head, mask prototypes.
+
+``ShapesNet`` outputs, for a ``(B, 3, S, S)`` input, per cell of the stride-8 grid:
+box distances (left, top, right, bottom), class logits and 32 mask coefficients, plus
+32 prototype masks at stride 4 — the YOLOv8-seg design at a tiny scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+STRIDE = 8
+PROTO_STRIDE = 4
+N_MASKS = 32
+
+
+def conv(c_in: int, c_out: int, k: int = 3, s: int = 1) -> nn.Sequential:
+    """Conv, batch norm, SiLU."""
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, k, s, k // 2, bias=False), nn.BatchNorm2d(c_out), nn.SiLU()
+    )
+
+
+class Residual(nn.Module):
+    """Two 3×3 convs with a skip connection."""
+
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(conv(c, c), conv(c, c))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class Backbone(nn.Module):
+    """Features at strides 4, 8, 16 and 32; the cheap layers run at high resolution."""
+
+    def __init__(self, widths: tuple[int, ...] = (16, 32, 48, 80, 112)) -> None:
+        super().__init__()
+        w = widths
+        self.stem = conv(3, w[0], 3, 2)
+        self.s4 = conv(w[0], w[1], 3, 2)
+        self.s8 = nn.Sequential(conv(w[1], w[2], 3, 2), Residual(w[2]))
+        self.s16 = nn.Sequential(conv(w[2], w[3], 3, 2), Residual(w[3]))
+        self.s32 = nn.Sequential(conv(w[3], w[4], 3, 2), Residual(w[4]))
+        self.widths = w
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        p4 = self.s4(self.stem(x))
+        p8 = self.s8(p4)
+        p16 = self.s16(p8)
+        return p4, p8, p16, self.s32(p16)
+
+
+class ShapesNet(nn.Module):
+    """Detection + instance segmentation on one stride-8 grid."""
+
+    def __init__(self, num_classes: int, head: int = 64) -> None:
+        super().__init__()
+        self.num_classes = num_classes
+        self.backbone = Backbone()
+        w = self.backbone.widths
+        self.lat32 = conv(w[4], w[3], 1)
+        self.fuse16 = conv(w[3] * 2, w[3])
+        self.lat16 = conv(w[3], w[2], 1)
+        self.fuse8 = conv(w[2] * 2, head)
+        self.box = nn.Sequential(conv(head, 48), nn.Conv2d(48, 4, 1))
+        self.cls = nn.Sequential(conv(head, 48), nn.Conv2d(48, num_classes, 1))
+        self.coef = nn.Sequential(conv(head, 32, 1), nn.Conv2d(32, N_MASKS, 1))
+        self.proto = nn.Sequential(
+            conv(head + w[1], 32, 1), conv(32, 32), nn.Conv2d(32, N_MASKS, 1)
+        )
+        nn.init.constant_(self.cls[-1].bias, -4.0)  # start from "nothing here"
+
+    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The fused stride-8 features and the stride-4 backbone features."""
+        p4, p8, p16, p32 = self.backbone(x)
+        up = F.interpolate(self.lat32(p32), scale_factor=2.0, mode="nearest")
+        f16 = self.fuse16(torch.cat([p16, up], 1))
+        up = F.interpolate(self.lat16(f16), scale_factor=2.0, mode="nearest")
+        return self.fuse8(torch.cat([p8, up], 1)), p4
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        f8, p4 = self.features(x)
+        up = F.interpolate(f8, scale_factor=2.0, mode="nearest")
+        return {
+            "ltrb": F.softplus(self.box(f8)) * STRIDE,  # (B, 4, H/8, W/8), in pixels
+            "logits": self.cls(f8),
+            "coef": self.coef(f8),
+            "proto": self.proto(torch.cat([up, p4], 1)),  # (B, 32, H/4, W/4)
+        }
+
+
+def grid_centers(height: int, width: int) -> torch.Tensor:
+    """``(H*W, 2)`` cell centres (x, y) in input pixels, row-major like the flattened head."""
+    ys, xs = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
+    return torch.stack([(xs.reshape(-1) + 0.5) * STRIDE, (ys.reshape(-1) + 0.5) * STRIDE], 1)
+
+
+class DetectExport(nn.Module):
+    """Ultralytics detect layout: ``[1, 4 + nc, N]`` with cx, cy, w, h and class scores."""
+
+    def __init__(self, net: ShapesNet, with_masks: bool = False) -> None:
+        super().__init__()
+        self.net = net
+        self.with_masks = with_masks
+
+    def forward(self, images: torch.Tensor) -> Any:
+        out = self.net(images)
+        ltrb, logits = out["ltrb"], out["logits"]
+        b, _, h, w = ltrb.shape
+        centers = grid_centers(h, w).to(ltrb.dtype).t().unsqueeze(0)  # (1, 2, N)
+        d = ltrb.reshape(b, 4, h * w)
+        x1y1 = centers - d[:, :2]
+        x2y2 = centers + d[:, 2:]
+        boxes = torch.cat([(x1y1 + x2y2) / 2, x2y2 - x1y1], 1)
+        scores = torch.sigmoid(logits.reshape(b, -1, h * w))
+        if not self.with_masks:
+            return torch.cat([boxes, scores], 1)
+        coef = out["coef"].reshape(b, N_MASKS, h * w)
+        return torch.cat([boxes, scores, coef], 1), out["proto"]
+
+
+class ClassifierHead(nn.Module):
+    """Pooled backbone features (avg + max at strides 8 and 32) → class logits."""
+
+    def __init__(self, backbone: Backbone, num_classes: int) -> None:
+        super().__init__()
+        self.backbone = backbone
+        w = backbone.widths
+        self.linear = nn.Sequential(
+            nn.Linear(2 * (w[2] + w[4]), 128), nn.SiLU(), nn.Linear(128, num_classes)
+        )
+
+    def pooled(self, x: torch.Tensor) -> torch.Tensor:
+        _, p8, _, p32 = self.backbone(x)
+        parts = [p8.mean((2, 3)), p8.amax((2, 3)), p32.mean((2, 3)), p32.amax((2, 3))]
+        return torch.cat(parts, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(self.pooled(x))
+
+
+class ProbabilityExport(nn.Module):
+    """Classification layout ``[1, nc]``: softmax (single-label) or sigmoid (multi-label)."""
+
+    def __init__(self, head: ClassifierHead, multilabel: bool) -> None:
+        super().__init__()
+        self.head = head
+        self.multilabel = multilabel
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        logits = self.head(images)
+        return torch.sigmoid(logits) if self.multilabel else torch.softmax(logits, 1)

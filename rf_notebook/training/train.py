@@ -1,0 +1,222 @@
+"""Train the four default models and export them to ONNX: ``python -m rf_notebook.training``.
+
+Seeded and reproducible on the CPU (``torch.use_deterministic_algorithms``); about half
+an hour on 2 cores. Writes ``<out>/<project>/1/model.onnx`` + ``model.json`` for
+``shapes-detect``, ``shapes-segment``, ``shapes-classify`` and ``shapes-multilabel``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..datasets.shapes import CLASS_NAMES
+from ..server.runtime.metadata import ModelMetadata, ResizeMode, TaskType, write_metadata
+from .compact import store_weights_as_float16
+from .data import Example, batches, make_examples, stack_images
+from .losses import detection_losses
+from .nets import ClassifierHead, DetectExport, ProbabilityExport, ShapesNet
+
+TRAIN_SEED, VALID_SEED = 1, 2  # the quality test generates a third, fresh seed
+
+
+def _schedule(step: int, total: int, warmup: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+
+
+def train_detector(
+    train: list[Example],
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    log: list[dict[str, float]],
+) -> ShapesNet:
+    """Detection and segmentation trained together on one network."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    net = ShapesNet(len(CLASS_NAMES))
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
+    steps_per_epoch = math.ceil(len(train) / batch_size)
+    total, step = epochs * steps_per_epoch, 0
+    for epoch in range(epochs):
+        net.train()
+        started, sums = time.perf_counter(), {"cls": 0.0, "box": 0.0, "mask": 0.0}
+        for batch in batches(train, batch_size, rng):
+            for group in opt.param_groups:
+                group["lr"] = lr * _schedule(step, total, warmup=steps_per_epoch)
+            losses = detection_losses(net(stack_images(batch)), batch, with_masks=True)
+            loss = losses["cls"] + 2.5 * losses["box"] + losses["mask"]
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 10.0)
+            opt.step()
+            step += 1
+            for k, v in losses.items():
+                sums[k] += float(v) / steps_per_epoch
+        entry = {"epoch": epoch + 1, "seconds": time.perf_counter() - started, **sums}
+        log.append(entry)
+        print(json.dumps({k: round(v, 4) for k, v in entry.items()}), flush=True)
+    net.eval()
+    return net
+
+
+def train_classifier(
+    net: ShapesNet,
+    train: list[Example],
+    multilabel: bool,
+    epochs: int,
+    seed: int,
+    log: list[dict[str, float]],
+) -> ClassifierHead:
+    """A head on the detector's backbone: linear probe first, then a short fine-tune."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    head = ClassifierHead(copy.deepcopy(net.backbone), len(CLASS_NAMES))
+    for stage, (trainable, stage_epochs, lr) in enumerate(
+        [(head.linear.parameters(), epochs, 3e-3), (head.parameters(), 1, 3e-4)]
+    ):
+        opt = torch.optim.AdamW(list(trainable), lr=lr, weight_decay=1e-4)
+        for epoch in range(stage_epochs):
+            head.train() if stage else head.eval()  # frozen BN statistics for the probe
+            started, total = time.perf_counter(), 0.0
+            for batch in batches(train, 32, rng):
+                logits = head(stack_images(batch))
+                if multilabel:
+                    target = torch.from_numpy(np.stack([e.present for e in batch]))
+                    loss = F.binary_cross_entropy_with_logits(logits, target)
+                else:
+                    target = torch.tensor([e.dominant for e in batch])
+                    loss = F.cross_entropy(logits, target)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                total += float(loss)
+            entry = {
+                "stage": stage,
+                "epoch": epoch + 1,
+                "loss": total,
+                "seconds": time.perf_counter() - started,
+            }
+            log.append(entry)
+            print(json.dumps({k: round(v, 4) for k, v in entry.items()}), flush=True)
+    head.eval()
+    return head
+
+
+def _export(
+    module: torch.nn.Module, folder: Path, outputs: list[str], size: int, metadata: ModelMetadata
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(
+        module,
+        (torch.zeros(1, 3, size, size),),
+        str(folder / "model.onnx"),
+        input_names=["images"],
+        output_names=outputs,
+        opset_version=17,
+        dynamo=False,
+    )
+    store_weights_as_float16(folder / "model.onnx")
+    write_metadata(folder, metadata)
+
+
+def export_all(
+    net: ShapesNet, classify: ClassifierHead, multilabel: ClassifierHead, out: Path, size: int
+) -> None:
+    """Write the four model folders."""
+    names = tuple(CLASS_NAMES)
+    det = TaskType.OBJECT_DETECTION
+    seg = TaskType.INSTANCE_SEGMENTATION
+    cls = TaskType.CLASSIFICATION
+    lb = ResizeMode.LETTERBOX
+    _export(
+        DetectExport(net).eval(),
+        out / "shapes-detect" / "1",
+        ["output0"],
+        size,
+        ModelMetadata(det, names, size, size, resize=lb, description="rf-notebook shapes detector"),
+    )
+    _export(
+        DetectExport(net, with_masks=True).eval(),
+        out / "shapes-segment" / "1",
+        ["output0", "output1"],
+        size,
+        ModelMetadata(
+            seg, names, size, size, resize=lb, description="rf-notebook shapes segmenter"
+        ),
+    )
+    _export(
+        ProbabilityExport(classify, multilabel=False).eval(),
+        out / "shapes-classify" / "1",
+        ["output0"],
+        size,
+        ModelMetadata(cls, names, size, size, resize=lb, description="dominant shape"),
+    )
+    _export(
+        ProbabilityExport(multilabel, multilabel=True).eval(),
+        out / "shapes-multilabel" / "1",
+        ["output0"],
+        size,
+        ModelMetadata(
+            cls, names, size, size, multilabel=True, resize=lb, description="shapes present"
+        ),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train, export and write a training log next to the models."""
+    parser = argparse.ArgumentParser(prog="python -m rf_notebook.training", description=__doc__)
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent.parent / "models"
+    )
+    parser.add_argument("--train", type=int, default=3000, help="training images")
+    parser.add_argument("--epochs", type=int, default=18)
+    parser.add_argument("--classifier-epochs", type=int, default=6)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--size", type=int, default=320)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    started = time.perf_counter()
+    train = make_examples(TRAIN_SEED, args.train, args.size)
+    print(
+        f"generated {len(train)} training images in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    log: dict[str, list[dict[str, float]]] = {"detector": [], "classify": [], "multilabel": []}
+    net = train_detector(train, args.epochs, args.batch, args.lr, args.seed, log["detector"])
+    classify = train_classifier(
+        net, train, False, args.classifier_epochs, args.seed, log["classify"]
+    )
+    multilabel = train_classifier(
+        net, train, True, args.classifier_epochs, args.seed, log["multilabel"]
+    )
+    export_all(net, classify, multilabel, args.out, args.size)
+    summary = {
+        "train_images": len(train),
+        "train_seed": TRAIN_SEED,
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "seconds": time.perf_counter() - started,
+        "parameters": {
+            "detector": sum(p.numel() for p in net.parameters()),
+            "classifier": sum(p.numel() for p in classify.parameters()),
+        },
+        "log": log,
+    }
+    (args.out / "training-log.json").write_text(json.dumps(summary, indent=1))
+    print(f"done in {(time.perf_counter() - started) / 60:.1f} min → {args.out}", flush=True)
+    return 0

@@ -39,7 +39,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  {model_id:28s} NOT LOADED: {error}")
     if settings.api_key is None:
         print("  no API key set: any key is accepted")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    # No access log: hosted-API clients put the key in the query string.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     return 0
 
 

@@ -17,6 +17,7 @@ from .routes_legacy import router as legacy_router
 from .routes_server import router as server_router
 from .runtime import ModelRegistry
 from .settings import ServerSettings
+from .web import router as web_router
 
 __all__ = ["create_app"]
 
@@ -104,6 +105,7 @@ def create_app(
     install_handlers(app)
     app.include_router(server_router)
     app.include_router(dataset_router)
+    app.include_router(web_router)
     app.include_router(legacy_router)  # last: /{project}/{version} matches almost anything
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

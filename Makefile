@@ -32,5 +32,13 @@ demo: install
 bench: install
 	$(PY) -m benchmarks
 
+# Train the default models (never run in CI). `torch==2.13.0` is the CPU build on this
+# machine's disk; a plain `torch` would pull a multi-GB CUDA build.
+models: install
+	$(PY) -m pip install -q "torch==2.13.0"
+	$(PY) -m pip install -q -e ".[dev,train]"
+	$(PY) -m rf_notebook.training
+	$(PY) -m rf_notebook.training.report
+
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

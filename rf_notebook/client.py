@@ -26,7 +26,15 @@ from tqdm.auto import tqdm
 
 from .batch import Batch, Failure
 from .cache import ResponseCache, cache_key
-from .config import DEFAULT_CONFIDENCE, Protocol, Secret, Settings, parse_model_id, resolve_api_key
+from .config import (
+    DEFAULT_CONFIDENCE,
+    Protocol,
+    Secret,
+    Settings,
+    is_hosted_url,
+    parse_model_id,
+    resolve_api_key,
+)
 from .errors import APIStatusError, ConfigError, RfNotebookError, SchemaError, redact
 from .images import Color, ImageInput, PreparedImage, describe, prepare_image
 from .protocols import Format, RequestOptions, hosted_query, server_body, server_route
@@ -375,9 +383,11 @@ class Client:
         return self._send_server(plan, images)
 
     def _send_hosted_raw(self, plan: _Plan, image: PreparedImage) -> bytes:
-        key = self.settings.require_key()
-        url = f"{self.settings.base_url}/{plan.project}/{plan.version}"
-        params = {"api_key": key.reveal(), **hosted_query(plan.options, image)}
+        # Roboflow's hosts need a key; a local or self-hosted server may not.
+        base = self.settings.base_url
+        key = self.settings.require_key() if is_hosted_url(base) else self.settings.api_key
+        url = f"{base}/{plan.project}/{plan.version}"
+        params = {**({"api_key": key.reveal()} if key else {}), **hosted_query(plan.options, image)}
         if image.url is not None:
             response = self._transport.request("POST", url, params=params)
         else:

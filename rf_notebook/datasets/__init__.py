@@ -17,6 +17,7 @@ from __future__ import annotations
 from .core import HARD_CASES, Sample, SceneConfig, ShapeObject
 from .make import FORMATS, SPLIT_OFFSETS, SPLITS, encode_jpeg, make_dataset
 from .sample import (
+    copy_sample,
     load_sample_dataset,
     sample_classification_labels,
     sample_coco_path,
@@ -39,6 +40,7 @@ __all__ = [
     "Sample",
     "SceneConfig",
     "ShapeObject",
+    "copy_sample",
     "encode_jpeg",
     "generate_sample",
     "load_sample_dataset",

@@ -155,3 +155,27 @@ def load_sample_dataset(fmt: SampleFormat = "coco") -> sv.DetectionDataset:
     if fmt == "voc":
         return sv.DetectionDataset.from_pascal_voc(images, str(sample_voc_dir()))
     raise ValueError(f"unknown sample format {fmt!r}; use coco, yolo, yolo-seg or voc")
+
+
+def copy_sample(destination: str | Path = "shapes-sample") -> Path:
+    """Copy the sample set (images and every annotation format) to a folder of your own.
+
+    Notebooks work on the copy, so paths in their outputs stay short and relative.
+
+    Args:
+        destination: Where to put it; an existing copy is left as it is.
+
+    Returns:
+        The folder, with ``images/``, ``annotations.coco.json``, ``labels/``, ``voc/`` …
+
+    Example:
+        >>> folder = copy_sample("shapes-sample")  # doctest: +SKIP
+        >>> len(list((folder / "images").glob("*.jpg")))  # doctest: +SKIP
+        48
+    """
+    import shutil
+
+    target = Path(destination)
+    if not (target / "images").is_dir():
+        shutil.copytree(sample_dir(), target, dirs_exist_ok=True)
+    return target

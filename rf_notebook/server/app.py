@@ -14,6 +14,7 @@ from .dataset_store import DatasetStore
 from .problems import install_handlers
 from .routes_dataset import router as dataset_router
 from .routes_legacy import router as legacy_router
+from .routes_samples import router as samples_router
 from .routes_server import router as server_router
 from .runtime import ModelRegistry
 from .settings import ServerSettings
@@ -106,6 +107,7 @@ def create_app(
     app.include_router(server_router)
     app.include_router(dataset_router)
     app.include_router(web_router)
+    app.include_router(samples_router)
     app.include_router(legacy_router)  # last: /{project}/{version} matches almost anything
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..datasets.scene import generate_sample
+from ..datasets import generate_sample
 
 PROTO_STRIDE = 4
 

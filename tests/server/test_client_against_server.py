@@ -68,3 +68,14 @@ def test_downsizing_against_the_real_model_maps_back(server: RunningServer, tmp_
     small = client.predict(path, "toy-detect/1", max_side=256)
     assert small.image is not None and (small.image.width, small.image.height) == (512, 256)
     assert summary(full) == summary(small)  # the toy model is scale-invariant by construction
+
+
+def test_format_image_without_a_key_on_a_local_server(
+    server: RunningServer, pictures: list[Path]
+) -> None:
+    import numpy as np
+
+    client = Client(api_url=server.url, cache=False)  # no key: fine off Roboflow's hosts
+    picture = client.predict_image(pictures[0], "toy-detect/1", labels=True)
+    assert picture.size == (256, 128)
+    assert np.asarray(picture).std() > 1  # boxes drawn on a flat grey image

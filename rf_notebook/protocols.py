@@ -87,9 +87,9 @@ def hosted_query(options: RequestOptions, image: PreparedImage) -> dict[str, str
     """
     query: dict[str, str] = {"format": options.format}
     if options.confidence is not None:
-        query["confidence"] = f"{options.confidence:g}"
+        query["confidence"] = _hosted_scale(options.confidence)
     if options.overlap is not None:
-        query["overlap"] = f"{options.overlap:g}"
+        query["overlap"] = _hosted_scale(options.overlap)
     if options.classes:
         query["classes"] = ",".join(sorted(options.classes))
     if options.max_detections is not None:
@@ -102,6 +102,11 @@ def hosted_query(options: RequestOptions, image: PreparedImage) -> dict[str, str
     if image.url is not None:
         query["image"] = image.url
     return query
+
+
+def _hosted_scale(value: float) -> str:
+    """The hosted API reads values >= 1 as percentages, so 1.0 (100 %) goes out as ``100``."""
+    return "100" if value >= 1 else f"{value:g}"
 
 
 def server_route(task: str) -> str:

@@ -35,11 +35,14 @@ R = TypeVar("R", bound="Result")
 
 
 def normalize_confidence(value: float | None, name: str = "confidence") -> float | None:
-    """Read a 0–1 threshold; values of 1 or more are percentages, as on the hosted API.
+    """Read a 0–1 threshold; values above 1 are percentages, as on the hosted API.
+
+    ``1`` means 100 %: the one value where the hosted API (which reads 1 as 1 %) and a
+    0–1 reading disagree, settled the way a 0–1 API reads it. It is sent as ``100``.
 
     Example:
-        >>> normalize_confidence(40), normalize_confidence(0.4)
-        (0.4, 0.4)
+        >>> normalize_confidence(40), normalize_confidence(0.4), normalize_confidence(1)
+        (0.4, 0.4, 1.0)
     """
     if value is None:
         return None
@@ -47,7 +50,7 @@ def normalize_confidence(value: float | None, name: str = "confidence") -> float
         raise ConfigError(f"{name} must be a number between 0 and 1 (or 0–100), got {value!r}")
     if value < 0 or value > 100:
         raise ConfigError(f"{name} must be between 0 and 1 (or 0–100 as a percentage), got {value}")
-    return float(value) / 100 if value >= 1 else float(value)
+    return float(value) / 100 if value > 1 else float(value)
 
 
 def normalize_classes(classes: str | Iterable[str] | None) -> frozenset[str] | None:

@@ -219,3 +219,23 @@ def test_bad_arguments_fail_before_any_call(stub: StubServer, images: list[Path]
     with pytest.raises(ConfigError, match="unknown"):
         client.predict_many(images, "toy-detect/1", confidense=0.4)
     assert stub.state.calls == []
+
+
+def test_one_means_one_hundred_percent_and_is_sent_unambiguously(
+    stub: StubServer, images: list[Path]
+) -> None:
+    exact = hosted(stub, floor=None).predict(images[0], "toy-detect/1", confidence=1)
+    assert stub.state.calls[-1].query["confidence"] == ["100"]  # the hosted API reads "1" as 1 %
+    assert boxes(exact) == []
+    everything = hosted(stub).predict(images[0], "toy-detect/1", confidence=0.01)
+    assert everything.filter(confidence=1).predictions == ()
+
+
+def test_one_means_one_hundred_percent_and_is_sent_unambiguously(
+    stub: StubServer, images: list[Path]
+) -> None:
+    exact = hosted(stub, floor=None).predict(images[0], "toy-detect/1", confidence=1)
+    assert stub.state.calls[-1].query["confidence"] == ["100"]  # the hosted API reads "1" as 1 %
+    assert boxes(exact) == []
+    everything = hosted(stub).predict(images[0], "toy-detect/1", confidence=0.01)
+    assert everything.filter(confidence=1).predictions == ()

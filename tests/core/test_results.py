@@ -217,7 +217,7 @@ def test_keypoints_are_typed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(0.4, 0.4), (40, 0.4), (1, 0.01), (0, 0.0), (100, 1.0)]
+    ("value", "expected"), [(0.4, 0.4), (40, 0.4), (1, 1.0), (1.5, 0.015), (0, 0.0), (100, 1.0)]
 )
 def test_confidence_scales_like_the_hosted_api(value: float, expected: float) -> None:
     assert normalize_confidence(value) == pytest.approx(expected)

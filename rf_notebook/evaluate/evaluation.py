@@ -194,7 +194,7 @@ class Evaluation(CocoMetrics):
         Args:
             kind: ``"fp"`` false alarms (on no object), ``"fn"`` missed objects (nothing
                 on them), ``"confusion"`` a prediction of ``class`` on an object of
-                ``matched_class``.
+                ``matched_class``, ``"tp"`` correct predictions and the objects they found.
             cls: Only this class (for confusions, on either side).
 
         Returns:

@@ -18,7 +18,7 @@ from .operating import OperatingPoint
 
 __all__ = ["ErrorKind", "error_table", "object_column", "per_class_table", "per_image_table", "prf"]
 
-ErrorKind = Literal["fp", "fn", "confusion"]
+ErrorKind = Literal["fp", "fn", "confusion", "tp"]
 ERROR_COLUMNS = [
     "image",
     "path",
@@ -130,13 +130,14 @@ def error_table(
     ``fp``: false alarms (predictions on no object); ``matched_class``/``iou`` name the
     object overlapping most, if any. ``fn``: missed objects (no prediction of any class on
     them); ``matched_*`` the visible prediction overlapping most. ``confusion``: a
-    prediction of ``class`` on an object of ``matched_class``.
+    prediction of ``class`` on an object of ``matched_class``. ``tp``: correct predictions
+    and the object each one found (the diagonal of the confusion matrix).
 
     Example:
         >>> error_table(data, op, "fn").head()  # doctest: +SKIP
     """
-    if kind not in ("fp", "fn", "confusion"):
-        raise ConfigError(f"kind must be 'fp', 'fn' or 'confusion', got {kind!r}")
+    if kind not in ("fp", "fn", "confusion", "tp"):
+        raise ConfigError(f"kind must be 'fp', 'fn', 'confusion' or 'tp', got {kind!r}")
     dt, gt, names = data.dt, data.gt, np.array(data.classes, dtype=object)
     if kind == "fn":
         rows = np.flatnonzero(op.missed & ((gt.cls == cls) if cls is not None else True))
@@ -152,6 +153,10 @@ def error_table(
             other, iou = _best_overlap(
                 data, data.pair_dt, data.pair_gt, ~gt.crowd[data.pair_gt], len(dt)
             )
+        elif kind == "tp":
+            other = np.where(op.tp, data.match, -1)
+            chosen = op.tp & ((dt.cls == cls) if cls is not None else True)
+            iou = _pair_iou(data, np.arange(len(dt)), other)
         else:
             other = op.confused_with
             chosen = other >= 0

@@ -165,7 +165,7 @@ class ErrorBrowserState:
             rows = rows.loc[(rows["class"] == predicted) & (rows["matched_class"] == true)]
         else:
             try:  # true positives: only if the evaluation lists them
-                rows = ev.errors("tp", cls=true)  # type: ignore[arg-type]
+                rows = ev.errors("tp", cls=true)
             except ConfigError:
                 self.note = "true positives are counted but not listed by Evaluation.errors()"
                 return empty

@@ -192,3 +192,12 @@ def test_every_table_works_on_empty_sets(
     ev.plot_confusion_matrix()
     ev.plot_pr_curves()
     ev.plot_f1_confidence()
+
+
+def test_true_positives_are_listed_with_the_object_they_found(ev: Evaluation) -> None:
+    hits = ev.errors("tp")
+    assert hits[["class", "confidence", "matched_class"]].values.tolist() == [[CAT, 0.9, CAT]]
+    assert hits["box"].tolist() == [(0.0, 0.0, 10.0, 10.0)] == hits["matched_box"].tolist()
+    assert hits["iou"].tolist() == [1.0]
+    assert ev.errors("tp", cls=DOG).empty
+    assert len(ev.with_confidence(0.2).errors("tp")) == 1  # the low dog on the cat is a confusion

@@ -358,7 +358,7 @@ class Client:
 
     def _key(self, plan: _Plan, prepared: PreparedImage) -> str:
         return cache_key(
-            api_url=self.settings.base_url,
+            api_url=self.settings.url_for(plan.task),
             model=plan.model,
             task=plan.task,
             params={"protocol": self.settings.protocol_for_url, **plan.options.fingerprint()},
@@ -384,7 +384,7 @@ class Client:
 
     def _send_hosted_raw(self, plan: _Plan, image: PreparedImage) -> bytes:
         # Roboflow's hosts need a key; a local or self-hosted server may not.
-        base = self.settings.base_url
+        base = self.settings.url_for(plan.task)
         key = self.settings.require_key() if is_hosted_url(base) else self.settings.api_key
         url = f"{base}/{plan.project}/{plan.version}"
         params = {**({"api_key": key.reveal()} if key else {}), **hosted_query(plan.options, image)}

@@ -211,6 +211,21 @@ class Settings:
         url = self.api_url or os.environ.get("RF_NOTEBOOK_API_URL") or HOSTED_URL
         return url.rstrip("/")
 
+    def url_for(self, task: str | None) -> str:
+        """The base URL for a task: semantic segmentation has its own hosted host.
+
+        Example:
+            >>> Settings().url_for("semantic-segmentation")
+            'https://segment.roboflow.com'
+        """
+        if (
+            task == "semantic-segmentation"
+            and self.api_url is None
+            and not os.environ.get("RF_NOTEBOOK_API_URL")
+        ):
+            return HOSTED_SEMANTIC_URL
+        return self.base_url
+
     @property
     def protocol_for_url(self) -> Literal["hosted", "server"]:
         """The protocol actually used: the setting, or read from the URL."""

@@ -231,11 +231,9 @@ def test_one_means_one_hundred_percent_and_is_sent_unambiguously(
     assert everything.filter(confidence=1).predictions == ()
 
 
-def test_one_means_one_hundred_percent_and_is_sent_unambiguously(
-    stub: StubServer, images: list[Path]
-) -> None:
-    exact = hosted(stub, floor=None).predict(images[0], "toy-detect/1", confidence=1)
-    assert stub.state.calls[-1].query["confidence"] == ["100"]  # the hosted API reads "1" as 1 %
-    assert boxes(exact) == []
-    everything = hosted(stub).predict(images[0], "toy-detect/1", confidence=0.01)
-    assert everything.filter(confidence=1).predictions == ()
+def test_semantic_segmentation_goes_to_its_own_hosted_host() -> None:
+    client = Client(api_key="k")
+    assert client.settings.url_for("semantic-segmentation") == "https://segment.roboflow.com"
+    assert client.settings.url_for("object-detection") == "https://serverless.roboflow.com"
+    local = Client(api_url="http://127.0.0.1:9001")
+    assert local.settings.url_for("semantic-segmentation") == "http://127.0.0.1:9001"

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint typecheck pytest demo bench models lab clean
+.PHONY: install test lint typecheck pytest demo bench models notebooks lab clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lint: install
-	$(VENV)/bin/ruff check rf_notebook tests benchmarks
-	$(VENV)/bin/ruff format --check rf_notebook tests benchmarks
+	$(VENV)/bin/ruff check rf_notebook tests benchmarks tools
+	$(VENV)/bin/ruff format --check rf_notebook tests benchmarks tools
 
 typecheck: install
 	$(VENV)/bin/mypy rf_notebook
@@ -27,7 +27,7 @@ pytest: install
 test: lint typecheck pytest
 
 demo: install
-	$(PY) -m rf_notebook.demo
+	$(PY) -m rf_notebook.demo $(ARGS)
 
 bench: install
 	$(PY) -m benchmarks
@@ -39,6 +39,13 @@ models: install
 	$(PY) -m pip install -q -e ".[dev,train]"
 	$(PY) -m rf_notebook.training
 	$(PY) -m rf_notebook.training.report
+
+# Rebuild notebooks/*.ipynb from tools/build_notebooks.py, executed, with clean outputs.
+notebooks: install
+	$(PY) tools/build_notebooks.py --execute
+
+lab: install
+	$(VENV)/bin/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -2,8 +2,8 @@
 
 Starts the local server with the default models, predicts the shipped sample set through
 it, and writes ``demo-output/``: annotated images, a predictions CSV, the confusion summary
-(heatmap and per-class table) and active-learning picks; with ``--notebooks`` it also runs
-the four notebooks headlessly and saves their HTML renderings.
+(heatmap and per-class table) and active-learning picks; then it runs the four notebooks
+headlessly and saves their HTML renderings (``--no-notebooks`` skips that).
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ def _notebooks(out: Path) -> list[str]:
     from nbconvert import HTMLExporter
 
     folder = Path.cwd() / "notebooks"
+    if not folder.is_dir():
+        print("no notebooks/ folder here: run make demo from the repository")
+        return []
     done = []
     for path in sorted(folder.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
@@ -66,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns a process exit code."""
     parser = argparse.ArgumentParser(prog="python -m rf_notebook.demo", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
-    parser.add_argument("--notebooks", action="store_true", help="also run notebooks/*.ipynb")
+    parser.add_argument(
+        "--no-notebooks",
+        action="store_true",
+        help="skip running notebooks/*.ipynb (they take a minute or two)",
+    )
     args = parser.parse_args(argv)
     if not (default_models_dir() / MODEL / "model.onnx").exists():
         print("The default models are not in this checkout yet: run `make models` first.")
@@ -103,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         picks = pick(batch, 8)
         picks.table.to_csv(out / "picks.csv", index=False)
         uploaded = picks.upload("shapes-picks", api_url=server.url, progress=False, state_file=None)
-        notebooks = _notebooks(out) if args.notebooks else []
+        notebooks = [] if args.no_notebooks else _notebooks(out)
     per_class = evaluation.per_class()
     print()
     print(

@@ -41,18 +41,31 @@ def train_detector(
     lr: float,
     seed: int,
     log: list[dict[str, float]],
+    checkpoint: Path | None = None,
 ) -> ShapesNet:
-    """Detection and segmentation trained together on one network."""
+    """Detection and segmentation trained together on one network.
+
+    With ``checkpoint``, the state is saved after every epoch and a run picks up where
+    an interrupted one stopped (same data, same schedule).
+    """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     net = ShapesNet(len(CLASS_NAMES))
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
     steps_per_epoch = math.ceil(len(train) / batch_size)
-    total, step = epochs * steps_per_epoch, 0
-    for epoch in range(epochs):
+    total, step, first = epochs * steps_per_epoch, 0, 0
+    if checkpoint is not None and checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        net.load_state_dict(state["net"])
+        opt.load_state_dict(state["opt"])
+        first, step = state["epoch"], state["step"]
+        rng.bit_generator.state = state["rng"]
+        log.extend(state["log"])
+        print(f"resuming after epoch {first}", flush=True)
+    for epoch in range(first, epochs):
         net.train()
         started, sums = time.perf_counter(), {"cls": 0.0, "box": 0.0, "mask": 0.0}
-        for batch in batches(train, batch_size, rng):
+        for i, batch in enumerate(batches(train, batch_size, rng)):
             for group in opt.param_groups:
                 group["lr"] = lr * _schedule(step, total, warmup=steps_per_epoch)
             losses = detection_losses(net(stack_images(batch)), batch, with_masks=True)
@@ -63,10 +76,28 @@ def train_detector(
             opt.step()
             step += 1
             for k, v in losses.items():
-                sums[k] += float(v) / steps_per_epoch
+                sums[k] += float(v.detach()) / steps_per_epoch
+            if i % 25 == 0:
+                print(
+                    f"  epoch {epoch + 1} batch {i}/{steps_per_epoch} "
+                    f"{time.perf_counter() - started:.0f} s",
+                    flush=True,
+                )
         entry = {"epoch": epoch + 1, "seconds": time.perf_counter() - started, **sums}
         log.append(entry)
         print(json.dumps({k: round(v, 4) for k, v in entry.items()}), flush=True)
+        if checkpoint is not None:
+            torch.save(
+                {
+                    "net": net.state_dict(),
+                    "opt": opt.state_dict(),
+                    "epoch": epoch + 1,
+                    "step": step,
+                    "rng": rng.bit_generator.state,
+                    "log": log,
+                },
+                checkpoint,
+            )
     net.eval()
     return net
 
@@ -180,14 +211,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent.parent / "models"
     )
-    parser.add_argument("--train", type=int, default=3000, help="training images")
-    parser.add_argument("--epochs", type=int, default=18)
+    parser.add_argument("--train", type=int, default=2000, help="training images")
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--classifier-epochs", type=int, default=6)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--size", type=int, default=320)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--checkpoint", type=Path, default=None, help="save after every epoch and resume from here"
+    )
+    parser.add_argument(
+        "--export-checkpoint",
+        action="store_true",
+        help="skip detector training: fit the classifiers and export the --checkpoint as it is",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
@@ -198,7 +237,18 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     log: dict[str, list[dict[str, float]]] = {"detector": [], "classify": [], "multilabel": []}
-    net = train_detector(train, args.epochs, args.batch, args.lr, args.seed, log["detector"])
+    if args.export_checkpoint:
+        if args.checkpoint is None or not args.checkpoint.exists():
+            parser.error("--export-checkpoint needs an existing --checkpoint")
+        net = ShapesNet(len(CLASS_NAMES))
+        state = torch.load(args.checkpoint, weights_only=False)
+        net.load_state_dict(state["net"])
+        net.eval()
+        log["detector"] = state["log"]
+    else:
+        net = train_detector(
+            train, args.epochs, args.batch, args.lr, args.seed, log["detector"], args.checkpoint
+        )
     classify = train_classifier(
         net, train, False, args.classifier_epochs, args.seed, log["classify"]
     )

@@ -37,7 +37,7 @@ bench: install
 models: install
 	$(PY) -m pip install -q "torch==2.13.0"
 	$(PY) -m pip install -q -e ".[dev,train]"
-	$(PY) -m rf_notebook.training
+	$(PY) -m rf_notebook.training --checkpoint rf_notebook/models/checkpoint.pt
 	$(PY) -m rf_notebook.training.report
 
 # Rebuild notebooks/*.ipynb from tools/build_notebooks.py, executed, with clean outputs.

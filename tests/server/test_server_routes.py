@@ -100,3 +100,12 @@ def test_info_and_health(server: RunningServer) -> None:
     assert requests.get(server.url + "/readiness", timeout=5).json() == {"status": "ready"}
     spec = requests.get(server.url + "/openapi.json", timeout=5).json()
     assert "/infer/{route}" in spec["paths"] and "/{project}/{version}" in spec["paths"]
+
+
+def test_the_listener_lets_asyncio_set_tcp_nodelay(server: RunningServer) -> None:
+    """asyncio sets TCP_NODELAY on accepted sockets only when the listener's proto is TCP;
+    without it every keep-alive answer waits ~40 ms on a delayed ACK (bench_server's P2)."""
+    import socket
+
+    (listener,) = [s for srv in server._server.servers for s in srv.sockets]
+    assert listener.proto == socket.IPPROTO_TCP

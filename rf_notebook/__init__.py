@@ -13,7 +13,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .batch import Batch, Failure
 from .cache import ResponseCache
-from .client import Client, predict, predict_many
+from .client import Client
+from .default_client import predict, predict_many
 from .errors import (
     APIConnectionError,
     APIError,

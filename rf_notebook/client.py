@@ -17,7 +17,7 @@ import io
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,42 +27,32 @@ from tqdm.auto import tqdm
 from .batch import Batch, Failure
 from .cache import ResponseCache, cache_key
 from .config import (
-    DEFAULT_CONFIDENCE,
     Protocol,
     Secret,
     Settings,
     is_hosted_url,
-    parse_model_id,
     resolve_api_key,
 )
-from .errors import APIStatusError, ConfigError, RfNotebookError, SchemaError, redact
-from .images import Color, ImageInput, PreparedImage, describe, prepare_image
-from .protocols import Format, RequestOptions, hosted_query, server_body, server_route
-from .results import AnyResult, Task, normalize_classes, normalize_confidence
+from .errors import ConfigError, RfNotebookError, SchemaError, redact
+from .images import Color, ImageInput, PreparedImage, prepare_image
+from .planning import PREDICT_DEFAULTS, Plan, call_arguments, make_plan
+from .protocols import (
+    Format,
+    hosted_query,
+    json_of,
+    server_body,
+    server_route,
+)
+from .registry import list_models, task_type_of
+from .results import AnyResult, Task
 from .results.parse import parse_result
 from .results.scale import scale_response
-from .sources import expand_sources
+from .sources import expand_sources, input_label, input_name
 from .transport import Transport
 
-__all__ = ["Client", "predict", "predict_many"]
+__all__ = ["Client"]
 
 _BOX_TASKS = ("object-detection", "instance-segmentation", "keypoint-detection")
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Everything about one predict call that is the same for each image."""
-
-    model: str
-    project: str
-    version: str
-    task: Task | None
-    options: RequestOptions
-    user_confidence: float | None
-    user_classes: frozenset[str] | None
-    max_side: int | None
-    color: Color
-    use_cache: bool
 
 
 class Client:
@@ -110,37 +100,8 @@ class Client:
             f"api_key={'set' if s.api_key else 'not set'}, cache={self.cache!r})"
         )
 
-    def _plan(self, model: str, **kw: Any) -> _Plan:
-        project, version = parse_model_id(model)
-        confidence = normalize_confidence(kw["confidence"])
-        overlap = normalize_confidence(kw["overlap"], "overlap")
-        classes = normalize_classes(kw["classes"])
-        floor = self.settings.floor
-        exact = floor is None or kw["format"] == "image"
-        asked = confidence if exact else min(floor or 0.0, confidence or DEFAULT_CONFIDENCE)
-        options = RequestOptions(
-            confidence=asked,
-            overlap=overlap,
-            classes=classes if exact else None,
-            max_detections=kw["max_detections"],
-            format=kw["format"],
-            labels=kw["labels"],
-            stroke=kw["stroke"],
-            extra=kw["extra"] or {},
-        )
-        cache = self.cache is not None and kw["cache"] is not False and kw["format"] != "image"
-        return _Plan(
-            model=f"{project}/{version}",
-            project=project,
-            version=version,
-            task=kw["task"],
-            options=options,
-            user_confidence=None if exact else (confidence or DEFAULT_CONFIDENCE),
-            user_classes=None if exact else classes,
-            max_side=kw["max_side"] if kw["max_side"] is not None else self.settings.max_side,
-            color=kw["color"],
-            use_cache=cache,
-        )
+    def _plan(self, model: str, **kw: Any) -> Plan:
+        return make_plan(self.settings, self.cache is not None, model, **kw)
 
     def predict(
         self,
@@ -192,7 +153,7 @@ class Client:
         """
         if format == "image":
             raise ConfigError("format='image' returns a picture: use predict_image()")
-        plan = self._plan(model, **_kwargs(locals()))
+        plan = self._plan(model, **call_arguments(locals()))
         ((_, value, _),) = self._process(plan, [(0, image, name)])
         if isinstance(value, BaseException):
             raise value
@@ -204,25 +165,11 @@ class Client:
         Example:
             >>> client.predict_image("dog.jpg", "pets/2", labels=True, stroke=3)  # doctest: +SKIP
         """
-        defaults = dict(
-            confidence=None,
-            overlap=None,
-            classes=None,
-            task=None,
-            max_detections=None,
-            labels=None,
-            stroke=None,
-            max_side=None,
-            color="rgb",
-            cache=False,
-            extra=None,
-        )
-        unknown = set(kwargs) - set(defaults)
+        unknown = set(kwargs) - set(PREDICT_DEFAULTS) | {"format"} & set(kwargs)
         if unknown:
-            raise ConfigError(
-                f"unknown argument(s) for predict_image: {', '.join(sorted(unknown))}"
-            )
-        plan = self._plan(model, **{**defaults, **kwargs, "format": "image"})
+            raise ConfigError(f"unknown argument(s) for predict_image: {sorted(unknown)}")
+        call = {**PREDICT_DEFAULTS, "cache": False, **kwargs, "format": "image"}
+        plan = self._plan(model, **call)
         prepared = prepare_image(image, max_side=plan.max_side, color=plan.color)
         response = self._send_hosted_raw(plan, prepared)
         try:
@@ -257,15 +204,15 @@ class Client:
             >>> batch.errors  # doctest: +SKIP
             (Failure(index=3, image='photos/bad.jpg', error_type='ImageError', ...),)
         """
-        call = {**_PREDICT_DEFAULTS, **kwargs}
-        unknown = set(call) - set(_PREDICT_DEFAULTS)
+        call = {**PREDICT_DEFAULTS, **kwargs}
+        unknown = set(call) - set(PREDICT_DEFAULTS)
         if unknown:
             raise ConfigError(f"unknown argument(s) for predict_many: {', '.join(sorted(unknown))}")
         if call["format"] == "image":
             raise ConfigError("predict_many returns results, so format='image' is not supported")
         plan = self._plan(model, **call)
         sources = expand_sources(images)
-        named = [(i, s, _name(i, s)) for i, s in enumerate(sources)]
+        named = [(i, s, input_name(i, s)) for i, s in enumerate(sources)]
         items: list[AnyResult | Failure | None] = [None] * len(named)
         secret = self.settings.api_key.reveal() if self.settings.api_key else None
         failed = 0
@@ -275,7 +222,9 @@ class Client:
             if isinstance(value, BaseException):
                 failed += 1
                 message = redact(str(value), secret)
-                items[index] = Failure(index, _label(named[index]), type(value).__name__, message)
+                items[index] = Failure(
+                    index, input_label(named[index]), type(value).__name__, message
+                )
                 bar.set_postfix(errors=failed, refresh=False)
             else:
                 items[index] = value
@@ -313,7 +262,7 @@ class Client:
             bar.close()
         return Batch([i for i in items if i is not None], cached=cached)
 
-    def _cached(self, plan: _Plan, source: Any, name: str | None) -> AnyResult | None:
+    def _cached(self, plan: Plan, source: Any, name: str | None) -> AnyResult | None:
         """The cached result for one input, or ``None``; reads no pixels for JPEG/PNG."""
         if self.cache is None or not plan.use_cache:
             return None
@@ -322,7 +271,7 @@ class Client:
         return None if doc is None else self._finish(plan, prepared, doc, name)
 
     def _process(
-        self, plan: _Plan, chunk: list[tuple[int, Any, str | None]], catch_all: bool = False
+        self, plan: Plan, chunk: list[tuple[int, Any, str | None]], catch_all: bool = False
     ) -> list[tuple[int, AnyResult | BaseException, bool]]:
         """Prepare, look up, send and parse one chunk; errors come back as values."""
         out: list[tuple[int, AnyResult | BaseException, bool]] = []
@@ -356,7 +305,7 @@ class Client:
                 out.append((index, _checked(exc, catch_all), False))
         return out
 
-    def _key(self, plan: _Plan, prepared: PreparedImage) -> str:
+    def _key(self, plan: Plan, prepared: PreparedImage) -> str:
         return cache_key(
             api_url=self.settings.url_for(plan.task),
             model=plan.model,
@@ -366,7 +315,7 @@ class Client:
         )
 
     def _finish(
-        self, plan: _Plan, prepared: PreparedImage, doc: dict[str, Any], name: str | None
+        self, plan: Plan, prepared: PreparedImage, doc: dict[str, Any], name: str | None
     ) -> AnyResult:
         if prepared.resized and prepared.width and prepared.height:
             doc = scale_response(doc, prepared.scale, prepared.width, prepared.height)
@@ -377,12 +326,12 @@ class Client:
             result = result._refiltered(plan.user_confidence, plan.user_classes)
         return replace(result, requested_confidence=plan.options.confidence)
 
-    def _send(self, plan: _Plan, images: list[PreparedImage]) -> list[dict[str, Any]]:
+    def _send(self, plan: Plan, images: list[PreparedImage]) -> list[dict[str, Any]]:
         if self.settings.protocol_for_url == "hosted":
-            return [_json_of(self._send_hosted_raw(plan, image)) for image in images]
+            return [json_of(self._send_hosted_raw(plan, image)) for image in images]
         return self._send_server(plan, images)
 
-    def _send_hosted_raw(self, plan: _Plan, image: PreparedImage) -> bytes:
+    def _send_hosted_raw(self, plan: Plan, image: PreparedImage) -> bytes:
         # Roboflow's hosts need a key; a local or self-hosted server may not.
         base = self.settings.url_for(plan.task)
         key = self.settings.require_key() if is_hosted_url(base) else self.settings.api_key
@@ -397,13 +346,13 @@ class Client:
             )
         return response.content
 
-    def _send_server(self, plan: _Plan, images: list[PreparedImage]) -> list[dict[str, Any]]:
+    def _send_server(self, plan: Plan, images: list[PreparedImage]) -> list[dict[str, Any]]:
         task = plan.task or self._server_task(plan.model)
         body = server_body(plan.options, task, plan.model, images)
         if self.settings.api_key:
             body["api_key"] = self.settings.api_key.reveal()
         url = self.settings.base_url + server_route(task)
-        answer = _json_of(self._transport.request("POST", url, json=body).content, allow_list=True)
+        answer = json_of(self._transport.request("POST", url, json=body).content, allow_list=True)
         docs = answer if isinstance(answer, list) else [answer]
         if len(docs) != len(images) or not all(isinstance(d, dict) for d in docs):
             raise SchemaError(f"sent {len(images)} images, got {len(docs)} answers", "response")
@@ -421,21 +370,7 @@ class Client:
 
     def _look_up_task(self, model: str) -> str:
         key = self.settings.api_key.reveal() if self.settings.api_key else None
-        base = self.settings.base_url
-        listed = self._transport.request("GET", f"{base}/model/registry", params={"api_key": key})
-        task = _task_in(_json_of(listed.content), model)
-        if task is None:
-            added = self._transport.request(
-                "POST", f"{base}/model/add", json={"model_id": model, "api_key": key}
-            )
-            task = _task_in(_json_of(added.content), model)
-        if task is None:
-            raise APIStatusError(
-                404,
-                f"the server at {base} does not have model {model!r}",
-                "Check the model id; GET /model/registry lists what it serves.",
-            )
-        return task
+        return task_type_of(self._transport, self.settings.base_url, key, model)
 
     def models(self) -> list[dict[str, Any]]:
         """What an inference server has loaded (``GET /model/registry``).
@@ -445,46 +380,7 @@ class Client:
             ['shapes-detect/1', 'shapes-segment/1']
         """
         key = self.settings.api_key.reveal() if self.settings.api_key else None
-        response = self._transport.request(
-            "GET", f"{self.settings.base_url}/model/registry", params={"api_key": key}
-        )
-        listed = _json_of(response.content).get("models", [])
-        return [m for m in listed if isinstance(m, dict)]
-
-
-_PREDICT_DEFAULTS: dict[str, Any] = dict(
-    confidence=None,
-    overlap=None,
-    classes=None,
-    task=None,
-    max_detections=None,
-    format="json",
-    labels=None,
-    stroke=None,
-    max_side=None,
-    color="rgb",
-    cache=None,
-    extra=None,
-)
-
-
-def _kwargs(frame: dict[str, Any]) -> dict[str, Any]:
-    return {k: frame[k] for k in _PREDICT_DEFAULTS}
-
-
-def _name(index: int, source: Any) -> str | None:
-    if isinstance(source, (str, Path)) and len(str(source)) < 512:
-        return str(source)
-    described = describe(source)
-    return (
-        described
-        if isinstance(source, Image.Image) and not described.startswith("<")
-        else f"image_{index:04d}"
-    )
-
-
-def _label(item: tuple[int, Any, str | None]) -> str:
-    return item[2] or describe(item[1])
+        return list_models(self._transport, self.settings.base_url, key)
 
 
 def _checked(exc: Exception, catch_all: bool) -> Exception:
@@ -492,67 +388,3 @@ def _checked(exc: Exception, catch_all: bool) -> Exception:
     if isinstance(exc, RfNotebookError) or catch_all:
         return exc
     raise exc
-
-
-def _json_of(content: bytes, allow_list: bool = False) -> Any:
-    import json
-
-    try:
-        value = json.loads(content)
-    except ValueError:
-        raise SchemaError(f"expected JSON, got {content[:60]!r}…", "response") from None
-    if not isinstance(value, dict) and not (allow_list and isinstance(value, list)):
-        raise SchemaError(f"expected a JSON object, got {type(value).__name__}", "response")
-    return value
-
-
-def _task_in(registry: dict[str, Any], model: str) -> str | None:
-    for entry in registry.get("models", []):
-        if isinstance(entry, dict) and entry.get("model_id") == model:
-            return str(entry.get("task_type") or "object-detection")
-    return None
-
-
-_default_clients: dict[tuple[Any, ...], Client] = {}
-_default_lock = threading.Lock()
-
-
-def _default_client(api_key: str | None, api_url: str | None) -> Client:
-    key = (api_key, api_url)
-    with _default_lock:
-        if key not in _default_clients:
-            _default_clients[key] = Client(api_key=api_key, api_url=api_url)
-        return _default_clients[key]
-
-
-def predict(
-    image: ImageInput,
-    model: str,
-    *,
-    api_key: str | None = None,
-    api_url: str | None = None,
-    **kwargs: Any,
-) -> AnyResult:
-    """Predict one image with a default client; see :meth:`Client.predict`.
-
-    Example:
-        >>> import rf_notebook as rf
-        >>> r = rf.predict("dog.jpg", model="pets/2", confidence=0.5)  # doctest: +SKIP
-    """
-    return _default_client(api_key, api_url).predict(image, model, **kwargs)
-
-
-def predict_many(
-    images: Any,
-    model: str,
-    *,
-    api_key: str | None = None,
-    api_url: str | None = None,
-    **kwargs: Any,
-) -> Batch:
-    """Predict many images with a default client; see :meth:`Client.predict_many`.
-
-    Example:
-        >>> batch = rf.predict_many("photos/", model="pets/2")  # doctest: +SKIP
-    """
-    return _default_client(api_key, api_url).predict_many(images, model, **kwargs)

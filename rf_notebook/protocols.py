@@ -10,11 +10,12 @@ Only names in an allowlist reach the wire; the API key is added by the sender al
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, SchemaError
 from .images import PreparedImage
 
 __all__ = [
@@ -22,8 +23,10 @@ __all__ = [
     "Format",
     "RequestOptions",
     "hosted_query",
+    "json_of",
     "server_body",
     "server_route",
+    "task_in_registry",
 ]
 
 Format = Literal["json", "image", "image_and_json"]
@@ -154,3 +157,22 @@ def server_body(
             body["visualization_labels"] = options.labels
     body.update(options.extra)
     return body
+
+
+def json_of(content: bytes, allow_list: bool = False) -> Any:
+    """Parse a response body, or raise :class:`SchemaError` saying what came instead."""
+    try:
+        value = json.loads(content)
+    except ValueError:
+        raise SchemaError(f"expected JSON, got {content[:60]!r}…", "response") from None
+    if not isinstance(value, dict) and not (allow_list and isinstance(value, list)):
+        raise SchemaError(f"expected a JSON object, got {type(value).__name__}", "response")
+    return value
+
+
+def task_in_registry(registry: dict[str, Any], model: str) -> str | None:
+    """The ``task_type`` of ``model`` in a ``/model/registry`` answer, or ``None``."""
+    for entry in registry.get("models", []):
+        if isinstance(entry, dict) and entry.get("model_id") == model:
+            return str(entry.get("task_type") or "object-detection")
+    return None

@@ -11,9 +11,9 @@ import numpy as np
 from PIL import Image
 
 from .errors import ConfigError
-from .images import IMAGE_EXTENSIONS
+from .images import IMAGE_EXTENSIONS, describe
 
-__all__ = ["expand_sources"]
+__all__ = ["expand_sources", "input_label", "input_name"]
 
 
 def expand_sources(images: Any) -> list[Any]:
@@ -49,3 +49,20 @@ def expand_sources(images: Any) -> list[Any]:
     if isinstance(images, Iterable):
         return list(images)
     raise ConfigError(f"expected images as a list, a folder or a glob; got {type(images).__name__}")
+
+
+def input_name(index: int, source: Any) -> str | None:
+    """The name a batch records for input ``index``: its path, or ``image_0007``."""
+    if isinstance(source, (str, Path)) and len(str(source)) < 512:
+        return str(source)
+    described = describe(source)
+    return (
+        described
+        if isinstance(source, Image.Image) and not described.startswith("<")
+        else f"image_{index:04d}"
+    )
+
+
+def input_label(item: tuple[int, Any, str | None]) -> str:
+    """A readable name for an ``(index, source, name)`` item, for failure records."""
+    return item[2] or describe(item[1])

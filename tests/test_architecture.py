@@ -87,8 +87,6 @@ SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "training" not in p.parts)
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_forbidden_imports(path: Path) -> None:
     module = _module_name(path)
-    if path.name == "__init__.py" and module == "rf_notebook.__init__":
-        module = "rf_notebook.__init__"
     rules = [
         bad
         for prefix, bad in FORBIDDEN.items()

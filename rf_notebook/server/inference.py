@@ -80,7 +80,7 @@ def draw(array: np.ndarray, body: Mapping[str, Any], rendering: Rendering) -> by
         show_confidence=rendering.labels,
         stroke=rendering.stroke,
     )
-    return _jpeg(np.asarray(picture.convert("RGB")))
+    return _jpeg(np.asarray(picture))
 
 
 def infer_one(

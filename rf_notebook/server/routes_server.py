@@ -43,6 +43,13 @@ def _key(request: Request, body: dict[str, Any] | None = None) -> str | None:
     return value if isinstance(value, str) and value != "None" else None
 
 
+def _model_id(body: dict[str, Any]) -> str:
+    model_id = body.get("model_id")
+    if not isinstance(model_id, str):
+        raise Problem(422, "model_id must be 'project/version'")
+    return model_id
+
+
 @router.get("/info", tags=["server"])
 def info() -> dict[str, str]:
     """Name, version and id of this server (what inference-sdk's ``get_server_info`` reads)."""
@@ -72,10 +79,7 @@ def model_registry(request: Request) -> dict[str, Any]:
 def model_add(request: Request, body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """Load a model: ``{"model_id": "project/version"}``."""
     check_key(request.app.state.settings, _key(request, body))
-    model_id = body.get("model_id")
-    if not isinstance(model_id, str):
-        raise Problem(422, "model_id must be 'project/version'")
-    request.app.state.registry.add(model_id)
+    request.app.state.registry.add(_model_id(body))
     return _registry_json(request.app.state.registry)
 
 
@@ -83,10 +87,7 @@ def model_add(request: Request, body: dict[str, Any] = Body(...)) -> dict[str, A
 def model_remove(request: Request, body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """Unload a model: ``{"model_id": "project/version"}``."""
     check_key(request.app.state.settings, _key(request, body))
-    model_id = body.get("model_id")
-    if not isinstance(model_id, str):
-        raise Problem(422, "model_id must be 'project/version'")
-    request.app.state.registry.remove(model_id)
+    request.app.state.registry.remove(_model_id(body))
     return _registry_json(request.app.state.registry)
 
 
@@ -122,9 +123,7 @@ def infer(route: str, request: Request, body: dict[str, Any] = Body(...)) -> JSO
     check_key(state.settings, _key(request, body))
     if route not in ROUTE_TASKS:
         raise Problem(404, f"no route /infer/{route}; use one of {', '.join(ROUTE_TASKS)}")
-    model_id = body.get("model_id")
-    if not isinstance(model_id, str):
-        raise Problem(422, "model_id must be 'project/version'")
+    model_id = _model_id(body)
     model = state.registry.get(model_id)
     if model.task_type != ROUTE_TASKS[route]:
         wanted = next(r for r, t in ROUTE_TASKS.items() if t == model.task_type)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CacheSize", "ResponseCache", "cache_key", "default_cache_dir"]
+__all__ = ["CacheSize", "ResponseCache", "cache_key", "default_cache_dir", "request_key"]
 
 
 def default_cache_dir() -> Path:
@@ -35,22 +35,31 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("rf-notebook")) / "responses"
 
 
-def cache_key(
-    *, api_url: str, model: str, task: str | None, params: Mapping[str, Any], image_sha256: str
-) -> str:
-    """A stable hex key for one request; ``params`` must not hold the API key.
+def request_key(*, api_url: str, model: str, task: str | None, params: Mapping[str, Any]) -> str:
+    """A stable hex digest of everything about a request but its image.
+
+    Computed once per predict call; ``params`` must not hold the API key.
 
     Example:
-        >>> k = cache_key(api_url="u", model="p/1", task=None, params={}, image_sha256="0")
-        >>> len(k)
+        >>> len(request_key(api_url="u", model="p/1", task=None, params={}))
         64
     """
     material = json.dumps(
-        {"url": api_url, "model": model, "task": task, "params": params, "image": image_sha256},
+        {"url": api_url, "model": model, "task": task, "params": params},
         sort_keys=True,
         default=str,
     )
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def cache_key(request: str, image_sha256: str) -> str:
+    """The key of one response: a :func:`request_key` and the SHA-256 of the image sent.
+
+    Example:
+        >>> cache_key(request_key(api_url="u", model="p/1", task=None, params={}), "0")[:8]
+        'ee1465c4'
+    """
+    return hashlib.sha256(f"{request}:{image_sha256}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,8 @@ class ResponseCache:
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The stored response, or ``None``. A damaged entry counts as missing."""
-        try:
-            with open(self._path(key), "rb") as handle:
+        try:  # a plain string path: look-ups run thousands of times on a cached re-run
+            with open(f"{self.directory}{os.sep}{key[:2]}{os.sep}{key}.json", "rb") as handle:
                 value = json.loads(handle.read())
         except (OSError, ValueError):
             return None

@@ -267,7 +267,7 @@ class Client:
         if self.cache is None or not plan.use_cache:
             return None
         prepared = prepare_image(source, max_side=plan.max_side, color=plan.color, verify=False)
-        doc = self.cache.get(self._key(plan, prepared))
+        doc = self.cache.get(cache_key(plan.request_key, prepared.sha256))
         return None if doc is None else self._finish(plan, prepared, doc, name)
 
     def _process(
@@ -281,7 +281,7 @@ class Client:
                 prepared = prepare_image(
                     source, max_side=plan.max_side, color=plan.color, verify=False
                 )
-                key = self._key(plan, prepared)
+                key = cache_key(plan.request_key, prepared.sha256)
                 doc = self.cache.get(key) if self.cache is not None and plan.use_cache else None
                 if doc is not None:
                     out.append((index, self._finish(plan, prepared, doc, name), True))
@@ -305,15 +305,6 @@ class Client:
                 out.append((index, _checked(exc, catch_all), False))
         return out
 
-    def _key(self, plan: Plan, prepared: PreparedImage) -> str:
-        return cache_key(
-            api_url=self.settings.url_for(plan.task),
-            model=plan.model,
-            task=plan.task,
-            params={"protocol": self.settings.protocol_for_url, **plan.options.fingerprint()},
-            image_sha256=prepared.sha256,
-        )
-
     def _finish(
         self, plan: Plan, prepared: PreparedImage, doc: dict[str, Any], name: str | None
     ) -> AnyResult:
@@ -322,9 +313,12 @@ class Client:
         task = plan.task or self._tasks.get(plan.model)
         hint: Task | None = task if task in _BOX_TASKS else plan.task  # type: ignore[assignment]
         result = parse_result(doc, task=hint, model_id=plan.model, source=name or prepared.source)
+        asked = plan.options.confidence
         if plan.user_confidence is not None or plan.user_classes is not None:
-            result = result._refiltered(plan.user_confidence, plan.user_classes)
-        return replace(result, requested_confidence=plan.options.confidence)
+            return result._refiltered(
+                plan.user_confidence, plan.user_classes, requested_confidence=asked
+            )
+        return replace(result, requested_confidence=asked)
 
     def _send(self, plan: Plan, images: list[PreparedImage]) -> list[dict[str, Any]]:
         if self.settings.protocol_for_url == "hosted":

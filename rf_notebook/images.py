@@ -16,6 +16,7 @@ import base64
 import binascii
 import hashlib
 import io
+import os
 import re
 import warnings
 from dataclasses import dataclass, replace
@@ -265,14 +266,24 @@ def _read_bytes(source: Any) -> tuple[bytes, str]:
     elif isinstance(source, str) and _DATA_URI.match(source):
         data = _b64(source.split(",", 1)[1], name)
     elif isinstance(source, (str, Path)):
-        path = Path(source).expanduser()
-        if not path.exists():
+        path = os.path.expanduser(source)
+        try:  # open first, ask why only on failure: cached re-runs read thousands of files
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the text
+            if os.path.isdir(path):
+                raise ImageError(
+                    f"{name}: is a folder, not an image. Use predict_many() for folders."
+                ) from None
+            if os.path.exists(path):
+                raise ImageError(
+                    f"{name}: cannot be read ({exc}). Check its permissions."
+                ) from None
             if isinstance(source, str) and len(source) > 64 and _BASE64.match(source):
                 return _b64(source, name), name
-            raise ImageError(f"{name}: no such file. Check the path (relative to {Path.cwd()}).")
-        if path.is_dir():
-            raise ImageError(f"{name}: is a folder, not an image. Use predict_many() for folders.")
-        data = path.read_bytes()
+            raise ImageError(
+                f"{name}: no such file. Check the path (relative to {Path.cwd()})."
+            ) from None
     else:
         raise ImageError(
             f"{name}: not an image input. "

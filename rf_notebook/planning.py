@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .cache import request_key
 from .config import DEFAULT_CONFIDENCE, Settings, parse_model_id
 from .images import Color
 from .protocols import RequestOptions
@@ -32,6 +33,7 @@ class Plan:
     max_side: int | None
     color: Color
     use_cache: bool
+    request_key: str  # with the image's SHA-256, the response's cache key
 
 
 PREDICT_DEFAULTS: dict[str, Any] = dict(
@@ -86,4 +88,10 @@ def make_plan(settings: Settings, has_cache: bool, model: str, **kw: Any) -> Pla
         max_side=kw["max_side"] if kw["max_side"] is not None else settings.max_side,
         color=kw["color"],
         use_cache=cache,
+        request_key=request_key(
+            api_url=settings.url_for(kw["task"]),
+            model=f"{project}/{version}",
+            task=kw["task"],
+            params={"protocol": settings.protocol_for_url, **options.fingerprint()},
+        ),
     )

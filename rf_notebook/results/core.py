@@ -152,8 +152,11 @@ class Result:
             )
         return self._refiltered(threshold, wanted)
 
-    def _refiltered(self: R, threshold: float | None, wanted: frozenset[str] | None) -> R:
-        return replace(self, threshold=threshold, class_filter=wanted)
+    def _refiltered(
+        self: R, threshold: float | None, wanted: frozenset[str] | None, **changes: Any
+    ) -> R:
+        """A copy shown at ``threshold`` and ``wanted``; ``changes`` go into the same copy."""
+        return replace(self, threshold=threshold, class_filter=wanted, **changes)
 
     def _header(self) -> str:
         size = f"{self.image.width}×{self.image.height}" if self.image else "size unknown"
@@ -186,12 +189,14 @@ class DetectionResult(Result):
     overlap: float | None = None
 
     def _refiltered(
-        self, threshold: float | None, wanted: frozenset[str] | None
+        self, threshold: float | None, wanted: frozenset[str] | None, **changes: Any
     ) -> DetectionResult:
         visible = tuple(
             p for p in self.received if _passes(p.confidence, p.class_name, threshold, wanted)
         )
-        return replace(self, threshold=threshold, class_filter=wanted, predictions=visible)
+        return replace(
+            self, threshold=threshold, class_filter=wanted, predictions=visible, **changes
+        )
 
     def with_overlap(self, iou: float) -> DetectionResult:
         """Class-aware non-maximum suppression on the client, at IoU ``iou`` (0–1 or 0–100).
@@ -291,7 +296,7 @@ class ClassificationResult(Result):
     confidence: float = 0.0
 
     def _refiltered(
-        self, threshold: float | None, wanted: frozenset[str] | None
+        self, threshold: float | None, wanted: frozenset[str] | None, **changes: Any
     ) -> ClassificationResult:
         visible = tuple(
             c for c in self.received if _passes(c.confidence, c.class_name, threshold, wanted)
@@ -308,6 +313,7 @@ class ClassificationResult(Result):
             predictions=visible,
             top=top,
             confidence=float(confidence),
+            **changes,
         )
 
     def json(self) -> dict[str, Any]:
@@ -343,7 +349,7 @@ class MultiLabelResult(Result):
     received_predicted: tuple[str, ...] = ()
 
     def _refiltered(
-        self, threshold: float | None, wanted: frozenset[str] | None
+        self, threshold: float | None, wanted: frozenset[str] | None, **changes: Any
     ) -> MultiLabelResult:
         shown = tuple(c for c in self.received if wanted is None or c.class_name in wanted)
         if threshold is None:
@@ -356,6 +362,7 @@ class MultiLabelResult(Result):
             class_filter=wanted,
             predictions=shown,
             predicted_classes=predicted,
+            **changes,
         )
 
     def json(self) -> dict[str, Any]:

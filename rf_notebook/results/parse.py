@@ -103,6 +103,10 @@ def _image_path(doc: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _is_mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)  # dict first: no ABC check
+
+
 def _task_of(doc: Mapping[str, Any], items: list[Any]) -> Task:
     first = items[0] if items and isinstance(items[0], Mapping) else {}
     kind = first.get("prediction_type") or doc.get("prediction_type")
@@ -110,9 +114,9 @@ def _task_of(doc: Mapping[str, Any], items: list[Any]) -> Task:
         return _ROBOFLOW_TYPES[kind]
     if "top" in doc or (first and "x" not in first and "class" in first):
         return "classification"
-    if any(isinstance(p, Mapping) and ("points" in p or "rle" in p) for p in items):
+    if any(_is_mapping(p) and ("points" in p or "rle" in p) for p in items):
         return "instance-segmentation"
-    if any(isinstance(p, Mapping) and "keypoints" in p for p in items):
+    if any(_is_mapping(p) and "keypoints" in p for p in items):
         return "keypoint-detection"
     return "object-detection"
 

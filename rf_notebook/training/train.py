@@ -1,7 +1,7 @@
 """Train the four default models and export them to ONNX: ``python -m rf_notebook.training``.
 
 Seeded and reproducible on the CPU (``torch.use_deterministic_algorithms``). The defaults
-(3,000 images, 24 epochs) take about two hours on 2 quiet cores; ``--checkpoint`` saves
+(3,000 images, 26 epochs) take about two and a half hours on 2 quiet cores; ``--checkpoint`` saves
 every epoch so an interrupted run resumes. Writes ``<out>/<project>/1/model.onnx`` and
 ``model.json`` for ``shapes-detect``, ``-segment``, ``-classify`` and ``-multilabel``.
 """
@@ -9,7 +9,6 @@ every epoch so an interrupted run resumes. Writes ``<out>/<project>/1/model.onnx
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import math
 import time
@@ -17,14 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..datasets.shapes import CLASS_NAMES
 from ..server.runtime.metadata import ModelMetadata, ResizeMode, TaskType, write_metadata
 from .compact import store_weights_as_float16
 from .data import Example, batches, make_examples, stack_images
 from .losses import detection_losses
-from .nets import ClassifierHead, DetectExport, ProbabilityExport, ShapesNet
+from .nets import DetectExport, ShapeScores, ShapesNet
 
 TRAIN_SEED, VALID_SEED = 1, 2  # the quality test generates a third, fresh seed
 
@@ -103,49 +101,6 @@ def train_detector(
     return net
 
 
-def train_classifier(
-    net: ShapesNet,
-    train: list[Example],
-    multilabel: bool,
-    epochs: int,
-    seed: int,
-    log: list[dict[str, float]],
-) -> ClassifierHead:
-    """A head on the detector's backbone: linear probe first, then a short fine-tune."""
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    head = ClassifierHead(copy.deepcopy(net.backbone), len(CLASS_NAMES))
-    for stage, (trainable, stage_epochs, lr) in enumerate(
-        [(head.linear.parameters(), epochs, 3e-3), (head.parameters(), 1, 3e-4)]
-    ):
-        opt = torch.optim.AdamW(list(trainable), lr=lr, weight_decay=1e-4)
-        for epoch in range(stage_epochs):
-            head.train() if stage else head.eval()  # frozen BN statistics for the probe
-            started, total = time.perf_counter(), 0.0
-            for batch in batches(train, 32, rng):
-                logits = head(stack_images(batch))
-                if multilabel:
-                    target = torch.from_numpy(np.stack([e.present for e in batch]))
-                    loss = F.binary_cross_entropy_with_logits(logits, target)
-                else:
-                    target = torch.tensor([e.dominant for e in batch])
-                    loss = F.cross_entropy(logits, target)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                total += float(loss)
-            entry = {
-                "stage": stage,
-                "epoch": epoch + 1,
-                "loss": total,
-                "seconds": time.perf_counter() - started,
-            }
-            log.append(entry)
-            print(json.dumps({k: round(v, 4) for k, v in entry.items()}), flush=True)
-    head.eval()
-    return head
-
-
 def _export(
     module: torch.nn.Module, folder: Path, outputs: list[str], size: int, metadata: ModelMetadata
 ) -> None:
@@ -163,10 +118,8 @@ def _export(
     write_metadata(folder, metadata)
 
 
-def export_all(
-    net: ShapesNet, classify: ClassifierHead, multilabel: ClassifierHead, out: Path, size: int
-) -> None:
-    """Write the four model folders."""
+def export_all(net: ShapesNet, out: Path, size: int) -> None:
+    """Write the four model folders; all four run the one trained network."""
     names = tuple(CLASS_NAMES)
     det = TaskType.OBJECT_DETECTION
     seg = TaskType.INSTANCE_SEGMENTATION
@@ -189,14 +142,14 @@ def export_all(
         ),
     )
     _export(
-        ProbabilityExport(classify, multilabel=False).eval(),
+        ShapeScores(net, dominant=True).eval(),
         out / "shapes-classify" / "1",
         ["output0"],
         size,
         ModelMetadata(cls, names, size, size, resize=lb, description="dominant shape"),
     )
     _export(
-        ProbabilityExport(multilabel, multilabel=True).eval(),
+        ShapeScores(net, dominant=False).eval(),
         out / "shapes-multilabel" / "1",
         ["output0"],
         size,
@@ -213,8 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=Path(__file__).resolve().parent.parent / "models"
     )
     parser.add_argument("--train", type=int, default=3000, help="training images")
-    parser.add_argument("--epochs", type=int, default=24)
-    parser.add_argument("--classifier-epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=26)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--size", type=int, default=320)
@@ -226,18 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--export-checkpoint",
         action="store_true",
-        help="skip detector training: fit the classifiers and export the --checkpoint as it is",
+        help="skip training: export the --checkpoint as it is",
     )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
     started = time.perf_counter()
-    train = make_examples(TRAIN_SEED, args.train, args.size)
-    print(
-        f"generated {len(train)} training images in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
-    log: dict[str, list[dict[str, float]]] = {"detector": [], "classify": [], "multilabel": []}
+    log: dict[str, list[dict[str, float]]] = {"detector": []}
     if args.export_checkpoint:
         if args.checkpoint is None or not args.checkpoint.exists():
             parser.error("--export-checkpoint needs an existing --checkpoint")
@@ -247,25 +194,18 @@ def main(argv: list[str] | None = None) -> int:
         net.eval()
         log["detector"] = state["log"]
     else:
+        train = make_examples(TRAIN_SEED, args.train, args.size)
+        print(f"generated {len(train)} images in {time.perf_counter() - started:.0f} s", flush=True)
         net = train_detector(
             train, args.epochs, args.batch, args.lr, args.seed, log["detector"], args.checkpoint
         )
-    classify = train_classifier(
-        net, train, False, args.classifier_epochs, args.seed, log["classify"]
-    )
-    multilabel = train_classifier(
-        net, train, True, args.classifier_epochs, args.seed, log["multilabel"]
-    )
-    export_all(net, classify, multilabel, args.out, args.size)
+    export_all(net, args.out, args.size)
     summary = {
-        "train_images": len(train),
+        "train_images": args.train,
         "train_seed": TRAIN_SEED,
         "args": {k: str(v) for k, v in vars(args).items()},
         "seconds": time.perf_counter() - started,
-        "parameters": {
-            "detector": sum(p.numel() for p in net.parameters()),
-            "classifier": sum(p.numel() for p in classify.parameters()),
-        },
+        "parameters": {"detector": sum(p.numel() for p in net.parameters())},
         "log": log,
     }
     (args.out / "training-log.json").write_text(json.dumps(summary, indent=1))

@@ -96,12 +96,47 @@ def test_unknown_size_from_the_roboflow_package_reads_as_none() -> None:
     ],
 )
 def test_malformed_documents_raise_schema_error_with_the_path(mutate: Any, path: str) -> None:
-    doc = copy.deepcopy(R.OBJECT_DETECTION)
+    _assert_schema_error_at(R.OBJECT_DETECTION, mutate, path)
+
+
+def _assert_schema_error_at(original: dict[str, Any], mutate: Any, path: str) -> None:
+    doc = copy.deepcopy(original)
     mutate(doc)
     with pytest.raises(SchemaError) as info:
         Result.from_json(doc)
     assert info.value.path == path
     assert path in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (lambda d: d["predictions"][0]["points"][2].update(x="left"), "predictions[0].points[2].x"),
+        (lambda d: d["predictions"][0]["points"][1].update(y=False), "predictions[0].points[1].y"),
+        (lambda d: d["predictions"][0]["points"][0].pop("y"), "predictions[0].points[0]"),
+        (lambda d: d["predictions"][0].update(points="none"), "predictions[0].points"),
+        (lambda d: d["predictions"][0].update(class_id="two"), "predictions[0].class_id"),
+        (lambda d: d["predictions"][0].update(confidence=-0.5), "predictions[0].confidence"),
+        (lambda d: d["predictions"][0].update(y=float("inf")), "predictions[0].y"),
+    ],
+)
+def test_malformed_segmentation_points_name_their_path(mutate: Any, path: str) -> None:
+    _assert_schema_error_at(R.INSTANCE_SEGMENTATION, mutate, path)
+
+
+def test_numbers_sent_as_text_parse_like_numbers() -> None:
+    """The roboflow package sends some numbers as strings: the checked path reads them."""
+    as_text = copy.deepcopy(R.INSTANCE_SEGMENTATION)
+    for prediction in as_text["predictions"]:
+        for key in ("x", "y", "width", "height", "confidence"):
+            prediction[key] = str(prediction[key])
+        prediction["class_id"] = float(prediction["class_id"])
+        prediction["points"] = [{"x": str(p["x"]), "y": p["y"]} for p in prediction["points"]]
+    plain, text = Result.from_json(R.INSTANCE_SEGMENTATION), Result.from_json(as_text)
+    fields = ("x", "y", "width", "height", "confidence", "class_name", "class_id", "points")
+    for a, b in zip(plain.predictions, text.predictions, strict=True):
+        assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+        assert isinstance(b.x, float) and isinstance(b.class_id, int)
 
 
 def test_an_error_document_says_what_the_api_said() -> None:

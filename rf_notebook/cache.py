@@ -83,13 +83,14 @@ class ResponseCache:
     def __init__(self, directory: str | Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    def _path(self, key: str) -> str:
+        # A plain string, not a Path: look-ups run thousands of times on a cached re-run.
+        return f"{self.directory}{os.sep}{key[:2]}{os.sep}{key}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The stored response, or ``None``. A damaged entry counts as missing."""
-        try:  # a plain string path: look-ups run thousands of times on a cached re-run
-            with open(f"{self.directory}{os.sep}{key[:2]}{os.sep}{key}.json", "rb") as handle:
+        try:
+            with open(self._path(key), "rb") as handle:
                 value = json.loads(handle.read())
         except (OSError, ValueError):
             return None
@@ -97,7 +98,7 @@ class ResponseCache:
 
     def put(self, key: str, response: Mapping[str, Any]) -> None:
         """Store a response atomically (temporary file, then rename)."""
-        path = self._path(key)
+        path = Path(self._path(key))
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:

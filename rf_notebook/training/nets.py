@@ -133,7 +133,7 @@ class ShapeScores(nn.Module):
     area`` over its ``k`` most confident cells (cells whose top class it is), the area
     counted on the cell's mask inside its box; squared and normalised into a distribution
     whose top is the dominant shape.
-    A pooled-feature classifier head trained on this task reached 0.73 top-1; reading the
+    A pooled-feature classifier head trained on this task reached 0.74 top-1; reading the
     detections gives 0.96 with the same network.
     """
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..datasets import generate_sample
+from ..datasets import SceneConfig, generate_sample
 
 PROTO_STRIDE = 4
 
@@ -25,9 +25,9 @@ class Example:
     present: np.ndarray
 
 
-def _example(args: tuple[int, int, int]) -> Example:
-    seed, index, size = args
-    sample = generate_sample(seed, index, image_size=size)
+def _example(args: tuple[int, int, int, SceneConfig]) -> Example:
+    seed, index, size, config = args
+    sample = generate_sample(seed, index, image_size=size, config=config)
     h, w = size // PROTO_STRIDE, size // PROTO_STRIDE
     masks = np.zeros((len(sample.objects), h, w), np.uint8)
     for i, obj in enumerate(sample.objects):  # area-average down to the prototype grid
@@ -44,9 +44,16 @@ def _example(args: tuple[int, int, int]) -> Example:
     )
 
 
-def make_examples(seed: int, count: int, size: int = 320, workers: int = 2) -> list[Example]:
-    """Generate ``count`` examples (deterministic in ``seed``), in parallel."""
-    jobs = [(seed, i, size) for i in range(count)]
+def make_examples(
+    seed: int, count: int, size: int = 320, workers: int = 2, hard_fraction: float = 0.3
+) -> list[Example]:
+    """Generate ``count`` examples (deterministic in ``seed``), in parallel.
+
+    ``hard_fraction`` above the generator's default shows the network more of the hard
+    scenes (tiny, occluded, low-contrast shapes) it has the most to learn from.
+    """
+    config = SceneConfig(hard_fraction=hard_fraction)
+    jobs = [(seed, i, size, config) for i in range(count)]
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(_example, jobs, chunksize=32))
 

@@ -6,7 +6,10 @@ import torch
 import torch.nn.functional as F
 
 from .data import Example
-from .nets import STRIDE, grid_centers
+from .nets import cell_centers
+
+#: Largest box side (pixels) the stride-4 cells learn; stride-8 cells learn every size.
+SMALL_SIDE = 32.0
 
 
 def box_iou_pairs(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -22,26 +25,36 @@ def box_iou_pairs(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch
     return iou, iou - (hull - union) / hull
 
 
-def assign(example: Example, centers: torch.Tensor, radius: float = 2.5) -> torch.Tensor:
+def assign(
+    example: Example, centers: torch.Tensor, strides: torch.Tensor, radius: float = 2.5
+) -> torch.Tensor:
     """For each cell, the index of the object it learns (or -1).
 
-    A cell is a candidate for an object when its centre lies inside the box and within
-    ``radius`` cells of the box centre; the smallest box wins ties; every object gets at
-    least its nearest cell, so tiny shapes are never left out.
+    Stride-8 cells learn every object, stride-4 cells only the small ones (longest side up
+    to :data:`SMALL_SIDE`). On each grid, a cell is a candidate for an object when its
+    centre lies inside the box and within ``radius`` cells of the box centre; the
+    smallest box wins ties; every object gets at least its nearest cell on each grid
+    that learns it, so tiny shapes are never left out.
     """
     n = len(example.boxes)
     target = torch.full((len(centers),), -1, dtype=torch.long)
     if n == 0:
         return target
     boxes = torch.from_numpy(example.boxes)
+    sides = boxes[:, 2:] - boxes[:, :2]
     cx, cy = centers[:, 0:1], centers[:, 1:2]
     inside = (cx > boxes[:, 0]) & (cx < boxes[:, 2]) & (cy > boxes[:, 1]) & (cy < boxes[:, 3])
     mid = (boxes[:, :2] + boxes[:, 2:]) / 2
-    near = ((centers[:, None, :] - mid[None]).abs() < radius * STRIDE).all(-1)
-    candidate = inside & near
-    nearest = ((centers[:, None, :] - mid[None]) ** 2).sum(-1).argmin(0)
-    candidate[nearest, torch.arange(n)] = True
-    area = ((boxes[:, 2:] - boxes[:, :2]).prod(1)).expand(len(centers), n)
+    offset = centers[:, None, :] - mid[None]
+    near = (offset.abs() < radius * strides[:, None, None]).all(-1)
+    learns = (strides[:, None] > 4) | (sides.amax(1) <= SMALL_SIDE)[None]  # (cells, n)
+    candidate = inside & near & learns
+    distance = (offset**2).sum(-1)
+    for stride in strides.unique():
+        on_grid = (strides == stride).nonzero()[:, 0]
+        nearest = on_grid[distance[on_grid].argmin(0)]
+        candidate[nearest, torch.arange(n)] |= learns[nearest, torch.arange(n)]
+    area = sides.prod(1).expand(len(centers), n)
     area = torch.where(candidate, area, torch.full_like(area, float("inf")))
     best = area.argmin(1)
     return torch.where(candidate.any(1), best, target)
@@ -51,16 +64,14 @@ def detection_losses(
     out: dict[str, torch.Tensor], batch: list[Example], with_masks: bool
 ) -> dict[str, torch.Tensor]:
     """Class (IoU-aware BCE), box (GIoU) and mask (BCE in the box) losses, per positive."""
-    ltrb, logits, coef, proto = out["ltrb"], out["logits"], out["coef"], out["proto"]
-    b, nc, h, w = logits.shape
-    centers = grid_centers(h, w)
-    ltrb = ltrb.reshape(b, 4, -1).transpose(1, 2)
-    logits = logits.reshape(b, nc, -1).transpose(1, 2)
-    coef = coef.reshape(b, coef.shape[1], -1).transpose(1, 2)
+    proto = out["proto"]
+    ltrb, logits, coef = (out[k].transpose(1, 2) for k in ("ltrb", "logits", "coef"))
+    size = batch[0].image.shape
+    centers, strides = cell_centers(size[1], size[2])
     cls_target = torch.zeros_like(logits)
     box_loss, mask_loss, positives = logits.new_zeros(()), logits.new_zeros(()), 0
     for i, example in enumerate(batch):
-        owner = assign(example, centers)
+        owner = assign(example, centers, strides)
         pos = owner >= 0
         if not pos.any():
             continue

@@ -95,6 +95,7 @@ def write_cards(models_dir: Path, quality: Quality, latency_ms: float) -> None:
         minutes = sum(e.get("seconds", 0.0) for e in epochs) / 60 or log.get("seconds", 0) / 60
         params = log.get("parameters", {})
         history = f"\n{log['history']}" if log.get("history") else ""
+        hard = float(log.get("args", {}).get("hard_fraction", 0.3))
         card = f"""# {project}/1 — {task}
 
 Predicts {predicts} in synthetic scenes; shipped with rf-notebook so everything works offline.
@@ -102,11 +103,12 @@ Predicts {predicts} in synthetic scenes; shipped with rf-notebook so everything 
 ## Data
 Trained on {log.get("train_images", "?")} images from `rf_notebook.datasets.generate_sample`
 (seed {log.get("train_seed", "?")}; 320 px; 1–13 shapes of 10–130 px on textured, noisy
-backgrounds with distractors and unlabelled look-alikes; ~30 % deliberately hard scenes).
+backgrounds with distractors and unlabelled look-alikes; {hard:.0%} deliberately hard
+scenes, against 30 % in the generator's default and in the held-out set below).
 
 ## Model
-A small conv backbone (strides 4–32) with an FPN-lite neck into one stride-8 anchor-free
-head (box distances, {heads}).
+A small conv backbone (strides 4–32) with an FPN-lite neck into anchor-free heads at
+stride 8 (every shape) and stride 4 (shapes up to 32 px across): box distances, {heads}.
 {CLASSIFIERS}
 Input {meta["input_size"]} letterboxed; ONNX in the Ultralytics layout; weights stored as
 float16, run as float32. File size {size / 1e6:.2f} MB. Parameters: {params.get("detector", "?")}

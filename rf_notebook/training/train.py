@@ -1,8 +1,9 @@
 """Train the four default models and export them to ONNX: ``python -m rf_notebook.training``.
 
 Seeded and reproducible on the CPU (``torch.use_deterministic_algorithms``). The defaults
-(3,000 images, 26 epochs) take about two and a half hours on 2 quiet cores; ``--checkpoint`` saves
-every epoch so an interrupted run resumes. Writes ``<out>/<project>/1/model.onnx`` and
+(3,000 images, half of them hard scenes, 26 epochs) take about three hours on 2 quiet cores;
+``--checkpoint`` saves every epoch so an interrupted run resumes, and ``--init`` fine-tunes
+from an earlier checkpoint (layers it lacks start fresh). Writes ``<out>/<project>/1/model.onnx`` and
 ``model.json`` for ``shapes-detect``, ``-segment``, ``-classify`` and ``-multilabel``.
 """
 
@@ -41,15 +42,20 @@ def train_detector(
     seed: int,
     log: list[dict[str, float]],
     checkpoint: Path | None = None,
+    init: Path | None = None,
 ) -> ShapesNet:
     """Detection and segmentation trained together on one network.
 
     With ``checkpoint``, the state is saved after every epoch and a run picks up where
-    an interrupted one stopped (same data, same schedule).
+    an interrupted one stopped (same data, same schedule). ``init`` starts a new run from
+    an earlier checkpoint's weights; layers that checkpoint lacks start fresh.
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     net = ShapesNet(len(CLASS_NAMES))
+    if init is not None and not (checkpoint is not None and checkpoint.exists()):
+        missing, _ = net.load_state_dict(torch.load(init, weights_only=False)["net"], strict=False)
+        print(f"started from {init}; fresh layers: {sorted({k.split('.')[0] for k in missing})}")
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
     steps_per_epoch = math.ceil(len(train) / batch_size)
     total, step, first = epochs * steps_per_epoch, 0, 0
@@ -171,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--size", type=int, default=320)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--hard-fraction", type=float, default=0.5, help="share of hard scenes in training"
+    )
+    parser.add_argument(
+        "--init", type=Path, default=None, help="start from this checkpoint's weights"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--checkpoint", type=Path, default=None, help="save after every epoch and resume from here"
@@ -194,10 +206,17 @@ def main(argv: list[str] | None = None) -> int:
         net.eval()
         log["detector"] = state["log"]
     else:
-        train = make_examples(TRAIN_SEED, args.train, args.size)
+        train = make_examples(TRAIN_SEED, args.train, args.size, hard_fraction=args.hard_fraction)
         print(f"generated {len(train)} images in {time.perf_counter() - started:.0f} s", flush=True)
         net = train_detector(
-            train, args.epochs, args.batch, args.lr, args.seed, log["detector"], args.checkpoint
+            train,
+            args.epochs,
+            args.batch,
+            args.lr,
+            args.seed,
+            log["detector"],
+            args.checkpoint,
+            args.init,
         )
     export_all(net, args.out, args.size)
     summary = {

@@ -45,8 +45,8 @@ CARDS = {
 }
 CLASSIFIERS = """\
 The two classifiers are read off the same network, with nothing more trained: multi-label
-gives each class its best cell's score; single-label weighs each class's most confident
-cells by their visible mask area (score × area, squared, normalised), so the top class is
+gives each class its best cell's score; single-label weighs each class's 32 most confident
+stride-8 cells by their visible mask area (score × area, squared, normalised), so the top class is
 the shape that covers the most of the image — a pooled-feature classifier head trained on
 this task reached only 0.74 top-1."""
 FAILURE_MODES = """\
@@ -103,7 +103,7 @@ Predicts {predicts} in synthetic scenes; shipped with rf-notebook so everything 
 ## Data
 Trained on {log.get("train_images", "?")} images from `rf_notebook.datasets.generate_sample`
 (seed {log.get("train_seed", "?")}; 320 px; 1–13 shapes of 10–130 px on textured, noisy
-backgrounds with distractors and unlabelled look-alikes; {hard:.0%} deliberately hard
+backgrounds with distractors and unlabelled look-alikes; {hard * 100:.0f} % deliberately hard
 scenes, against 30 % in the generator's default and in the held-out set below).
 
 ## Model

@@ -3,8 +3,9 @@
 Seeded and reproducible on the CPU (``torch.use_deterministic_algorithms``). The defaults
 (3,000 images, half of them hard scenes, 26 epochs) take about three hours on 2 quiet cores;
 ``--checkpoint`` saves every epoch so an interrupted run resumes, and ``--init`` fine-tunes
-from an earlier checkpoint (layers it lacks start fresh). Writes ``<out>/<project>/1/model.onnx`` and
-``model.json`` for ``shapes-detect``, ``-segment``, ``-classify`` and ``-multilabel``.
+from an earlier checkpoint (layers it lacks start fresh). Writes
+``<out>/<project>/1/model.onnx`` and ``model.json`` for ``shapes-detect``, ``-segment``,
+``-classify`` and ``-multilabel``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ seeds 1 and 2; the report in each MODEL_CARD.md uses 300 images of seed 4242). S
 80 images is a small sample: 0.02 on box mAP50, 0.03 on the others — about one standard
 error of each metric on a set this size (~360 objects; at top-1 0.98, one image is 0.0125).
 
-The models shipped today (26 epochs) meet two of the five bars (mAP50:95, multi-label
-micro-F1) and miss three (box mAP50, mask mAP50, top-1):
+The models shipped today (26 epochs, then 9 more with a stride-4 head) meet four of the five
+bars and miss box mAP50 (0.933 on the report set against 0.95):
 ``test_default_models_meet_the_issue_bars`` is a strict xfail until retrained models pass
 it (then it fails as XPASS, to be turned back into a plain test). The regression floor
 below holds the current models to what they measure now, so a broken export or runtime
@@ -28,16 +28,16 @@ SLACK = {
     "classify_top1": 0.03,
     "multilabel_micro_f1": 0.03,
 }
-# The shipped models on the 300-image report set (seed 4242) measured detect mAP50 0.883,
-# mAP50:95 0.753, mask mAP50 0.880, top-1 0.957, multi-label micro-F1 0.950 (on this test's
-# 80 images: 0.850, 0.724, 0.839, 0.975, 0.934). Each floor is the report's number minus
-# about two standard errors of an 80-image set.
+# The shipped models on the 300-image report set (seed 4242) measured detect mAP50 0.933,
+# mAP50:95 0.788, mask mAP50 0.928, top-1 0.987, multi-label micro-F1 0.965 (on this test's
+# 80 images, a harder draw: 0.896, 0.751, 0.880, 0.975, 0.950). Each floor sits about two
+# standard errors of an 80-image set below this test's own numbers.
 FLOOR = {
-    "detect_map50": 0.80,
-    "detect_map50_95": 0.67,
-    "segment_mask_map50": 0.78,
-    "classify_top1": 0.90,
-    "multilabel_micro_f1": 0.89,
+    "detect_map50": 0.84,
+    "detect_map50_95": 0.70,
+    "segment_mask_map50": 0.83,
+    "classify_top1": 0.93,
+    "multilabel_micro_f1": 0.90,
 }
 
 pytestmark = pytest.mark.slow
@@ -67,9 +67,7 @@ def test_default_models_stay_above_their_regression_floor(quality: Quality) -> N
     assert not below, f"below the regression floor: {below}"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 5: box and mask mAP50 and top-1 are still below the bars"
-)
+@pytest.mark.xfail(strict=True, reason="issue 5: box mAP50 is still below its bar")
 def test_default_models_meet_the_issue_bars(quality: Quality) -> None:
     below = _below(quality, BARS, SLACK)
     assert not below, f"below the bar (minus slack): {below}"

@@ -163,7 +163,7 @@ class ShapeScores(nn.Module):
     counted on the cell's mask inside its box; squared and normalised into a distribution
     whose top is the dominant shape.
     A pooled-feature classifier head trained on this task reached 0.74 top-1; reading the
-    detections gives 0.96 with the same network.
+    detections gives 0.99 with the same network (300 fresh images).
     """
 
     def __init__(self, net: ShapesNet, dominant: bool, k: int = 32) -> None:

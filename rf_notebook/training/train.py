@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         "--hard-fraction", type=float, default=0.5, help="share of hard scenes in training"
     )
     parser.add_argument(
+        "--data-seed", type=int, default=TRAIN_SEED, help="seed of the generated training set"
+    )
+    parser.add_argument(
         "--init", type=Path, default=None, help="start from this checkpoint's weights"
     )
     parser.add_argument("--threads", type=int, default=2)
@@ -207,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         net.eval()
         log["detector"] = state["log"]
     else:
-        train = make_examples(TRAIN_SEED, args.train, args.size, hard_fraction=args.hard_fraction)
+        train = make_examples(
+            args.data_seed, args.train, args.size, hard_fraction=args.hard_fraction
+        )
         print(f"generated {len(train)} images in {time.perf_counter() - started:.0f} s", flush=True)
         net = train_detector(
             train,
@@ -222,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     export_all(net, args.out, args.size)
     summary = {
         "train_images": args.train,
-        "train_seed": TRAIN_SEED,
+        "train_seed": args.data_seed,
         "args": {k: str(v) for k, v in vars(args).items()},
         "seconds": time.perf_counter() - started,
         "parameters": {"detector": sum(p.numel() for p in net.parameters())},

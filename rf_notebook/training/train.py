@@ -3,7 +3,8 @@
 Seeded and reproducible on the CPU (``torch.use_deterministic_algorithms``). The defaults
 (3,000 images, half of them hard scenes, 26 epochs) take about three hours on 2 quiet cores;
 ``--checkpoint`` saves every epoch so an interrupted run resumes, and ``--init`` fine-tunes
-from an earlier checkpoint (layers it lacks start fresh). Writes
+from an earlier checkpoint (layers it lacks start fresh) or from the shipped
+``shapes-segment/1/model.onnx`` itself (see :mod:`.from_onnx`). Writes
 ``<out>/<project>/1/model.onnx`` and ``model.json`` for ``shapes-detect``, ``-segment``,
 ``-classify`` and ``-multilabel``.
 """
@@ -23,6 +24,7 @@ from ..datasets.shapes import CLASS_NAMES
 from ..server.runtime.metadata import ModelMetadata, ResizeMode, TaskType, write_metadata
 from .compact import store_weights_as_float16
 from .data import Example, batches, make_examples, stack_images
+from .from_onnx import net_from_onnx
 from .losses import detection_losses
 from .nets import DetectExport, ShapeScores, ShapesNet
 
@@ -44,19 +46,27 @@ def train_detector(
     log: list[dict[str, float]],
     checkpoint: Path | None = None,
     init: Path | None = None,
+    sizes: tuple[int, ...] = (),
 ) -> ShapesNet:
     """Detection and segmentation trained together on one network.
 
     With ``checkpoint``, the state is saved after every epoch and a run picks up where
     an interrupted one stopped (same data, same schedule). ``init`` starts a new run from
-    an earlier checkpoint's weights; layers that checkpoint lacks start fresh.
+    an earlier checkpoint's weights; layers that checkpoint lacks start fresh. ``sizes``
+    trains each batch at one of these input sizes (the scenes resized as the server would).
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     net = ShapesNet(len(CLASS_NAMES))
     if init is not None and not (checkpoint is not None and checkpoint.exists()):
-        missing, _ = net.load_state_dict(torch.load(init, weights_only=False)["net"], strict=False)
-        print(f"started from {init}; fresh layers: {sorted({k.split('.')[0] for k in missing})}")
+        if init.suffix == ".onnx":  # a shipped export: batch norms re-fitted on 64 images
+            net = net_from_onnx(init, stack_images(train[:64]))
+            print(f"started from {init}")
+        else:
+            state = torch.load(init, weights_only=False)["net"]
+            missing, _ = net.load_state_dict(state, strict=False)
+            fresh = sorted({k.split(".")[0] for k in missing})
+            print(f"started from {init}; fresh layers: {fresh}")
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
     steps_per_epoch = math.ceil(len(train) / batch_size)
     total, step, first = epochs * steps_per_epoch, 0, 0
@@ -71,7 +81,7 @@ def train_detector(
     for epoch in range(first, epochs):
         net.train()
         started, sums = time.perf_counter(), {"cls": 0.0, "box": 0.0, "mask": 0.0}
-        for i, batch in enumerate(batches(train, batch_size, rng)):
+        for i, batch in enumerate(batches(train, batch_size, rng, sizes=sizes)):
             for group in opt.param_groups:
                 group["lr"] = lr * _schedule(step, total, warmup=steps_per_epoch)
             losses = detection_losses(net(stack_images(batch)), batch, with_masks=True)
@@ -125,8 +135,13 @@ def _export(
     write_metadata(folder, metadata)
 
 
-def export_all(net: ShapesNet, out: Path, size: int) -> None:
-    """Write the four model folders; all four run the one trained network."""
+def export_all(net: ShapesNet, out: Path, size: int, classify_size: int | None = None) -> None:
+    """Write the four model folders; all four run the one trained network.
+
+    ``classify_size`` (default ``size``) is the dominant-shape classifier's own input size:
+    it reads the largest shape's mask area, which suffers first when the network sees
+    shapes bigger than it trained on.
+    """
     names = tuple(CLASS_NAMES)
     det = TaskType.OBJECT_DETECTION
     seg = TaskType.INSTANCE_SEGMENTATION
@@ -148,12 +163,13 @@ def export_all(net: ShapesNet, out: Path, size: int) -> None:
             seg, names, size, size, resize=lb, description="rf-notebook shapes segmenter"
         ),
     )
+    top = classify_size or size
     _export(
         ShapeScores(net, dominant=True).eval(),
         out / "shapes-classify" / "1",
         ["output0"],
-        size,
-        ModelMetadata(cls, names, size, size, resize=lb, description="dominant shape"),
+        top,
+        ModelMetadata(cls, names, top, top, resize=lb, description="dominant shape"),
     )
     _export(
         ShapeScores(net, dominant=False).eval(),
@@ -176,7 +192,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=26)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--size", type=int, default=320)
+    parser.add_argument("--size", type=int, default=320, help="network input size, as exported")
+    parser.add_argument(
+        "--classify-size", type=int, default=None, help="shapes-classify's input (default --size)"
+    )
+    parser.add_argument("--scene-size", type=int, default=320, help="generated images' side")
+    parser.add_argument(
+        "--train-sizes",
+        type=lambda text: tuple(int(v) for v in text.split(",")),
+        default=(),
+        help="comma-separated input sizes to train at, one drawn per batch (default: --size)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--hard-fraction", type=float, default=0.5, help="share of hard scenes in training"
@@ -185,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         "--data-seed", type=int, default=TRAIN_SEED, help="seed of the generated training set"
     )
     parser.add_argument(
-        "--init", type=Path, default=None, help="start from this checkpoint's weights"
+        "--init",
+        type=Path,
+        default=None,
+        help="start from this checkpoint's weights, or a shipped shapes-segment model.onnx",
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
@@ -210,8 +239,13 @@ def main(argv: list[str] | None = None) -> int:
         net.eval()
         log["detector"] = state["log"]
     else:
+        sizes = args.train_sizes or (args.size,)
         train = make_examples(
-            args.data_seed, args.train, args.size, hard_fraction=args.hard_fraction
+            args.data_seed,
+            args.train,
+            args.scene_size,
+            hard_fraction=args.hard_fraction,
+            sizes=sizes,
         )
         print(f"generated {len(train)} images in {time.perf_counter() - started:.0f} s", flush=True)
         net = train_detector(
@@ -223,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             log["detector"],
             args.checkpoint,
             args.init,
+            sizes,
         )
-    export_all(net, args.out, args.size)
+    export_all(net, args.out, args.size, args.classify_size)
     summary = {
         "train_images": args.train,
         "train_seed": args.data_seed,

@@ -60,6 +60,15 @@ FAILURE_MODES = """\
 - Trained only on synthetic 320 px scenes: it knows nothing of real photographs."""
 
 
+def _upscale_note(side: int) -> str:
+    if side <= 320:
+        return ""
+    return (
+        f" (the 320 px scenes are upscaled {side / 320:.1f}×: small shapes get more pixels"
+        " to be told apart by)"
+    )
+
+
 def detection_latency_ms(models_dir: Path, runs: int = 30) -> float:
     """Median in-process latency for one 640 px image (letterbox + run + decode + NMS)."""
     model = ModelRegistry([models_dir]).get("shapes-detect/1")
@@ -96,6 +105,7 @@ def write_cards(models_dir: Path, quality: Quality, latency_ms: float) -> None:
         params = log.get("parameters", {})
         history = f"\n{log['history']}" if log.get("history") else ""
         hard = float(log.get("args", {}).get("hard_fraction", 0.3))
+        upscale = _upscale_note(meta["input_size"][0])
         card = f"""# {project}/1 — {task}
 
 Predicts {predicts} in synthetic scenes; shipped with rf-notebook so everything works offline.
@@ -104,13 +114,15 @@ Predicts {predicts} in synthetic scenes; shipped with rf-notebook so everything 
 Trained on {log.get("train_images", "?")} images from `rf_notebook.datasets.generate_sample`
 (seed {log.get("train_seed", "?")}; 320 px; 1–13 shapes of 10–130 px on textured, noisy
 backgrounds with distractors and unlabelled look-alikes; {hard * 100:.0f} % deliberately hard
-scenes, against 30 % in the generator's default and in the held-out set below).
+scenes, against 30 % in the generator's default and in the held-out set below). In the
+last stages, 80 % of training images went through a JPEG round trip (quality 60–95), as
+the files the server receives do.
 
 ## Model
 A small conv backbone (strides 4–32) with an FPN-lite neck into anchor-free heads at
 stride 8 (every shape) and stride 4 (shapes up to 32 px across): box distances, {heads}.
 {CLASSIFIERS}
-Input {meta["input_size"]} letterboxed; ONNX in the Ultralytics layout; weights stored as
+Input {meta["input_size"]} letterboxed{upscale}; ONNX in the Ultralytics layout; weights stored as
 float16, run as float32. File size {size / 1e6:.2f} MB. Parameters: {params.get("detector", "?")}
 (one network behind all four models). Training: {len(epochs)} epochs, {minutes:.0f} min on
 2 CPU cores (PyTorch, CPU); per-epoch losses in `training-log.json`.{history}

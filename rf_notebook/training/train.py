@@ -1,7 +1,9 @@
 """Train the four default models and export them to ONNX: ``python -m rf_notebook.training``.
 
 Seeded and reproducible on the CPU (``torch.use_deterministic_algorithms``). The defaults
-(3,000 images, half of them hard scenes, 26 epochs) take about three hours on 2 quiet cores;
+(3,000 images of 320 px, half of them hard scenes, 26 epochs, each batch at 320, 352, 384 or
+416 px, exported at 384 px and the dominant-shape classifier at 320) take about three hours
+on 2 quiet cores;
 ``--checkpoint`` saves every epoch so an interrupted run resumes, and ``--init`` fine-tunes
 from an earlier checkpoint (layers it lacks start fresh) or from the shipped
 ``shapes-segment/1/model.onnx`` itself (see :mod:`.from_onnx`). Writes
@@ -16,6 +18,7 @@ import json
 import math
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -182,6 +185,17 @@ def export_all(net: ShapesNet, out: Path, size: int, classify_size: int | None =
     )
 
 
+def _earlier_log(init: Path | None, out: Path) -> dict[str, Any] | None:
+    """The training log of the models ``init`` (an ONNX file inside ``out``) came from."""
+    path = out / "training-log.json"
+    if init is None or init.suffix != ".onnx" or not path.exists():
+        return None
+    if not init.resolve().is_relative_to(out.resolve()):
+        return None
+    earlier: dict[str, Any] = json.loads(path.read_text())
+    return earlier
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train, export and write a training log next to the models."""
     parser = argparse.ArgumentParser(prog="python -m rf_notebook.training", description=__doc__)
@@ -192,16 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=26)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--size", type=int, default=320, help="network input size, as exported")
+    parser.add_argument("--size", type=int, default=384, help="network input size, as exported")
     parser.add_argument(
-        "--classify-size", type=int, default=None, help="shapes-classify's input (default --size)"
+        "--classify-size", type=int, default=320, help="shapes-classify's input size"
     )
     parser.add_argument("--scene-size", type=int, default=320, help="generated images' side")
     parser.add_argument(
         "--train-sizes",
         type=lambda text: tuple(int(v) for v in text.split(",")),
-        default=(),
-        help="comma-separated input sizes to train at, one drawn per batch (default: --size)",
+        default=(320, 352, 384, 416),
+        help="comma-separated input sizes to train at, one drawn per batch",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -229,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
     started = time.perf_counter()
+    earlier = _earlier_log(args.init, args.out)
     log: dict[str, list[dict[str, float]]] = {"detector": []}
     if args.export_checkpoint:
         if args.checkpoint is None or not args.checkpoint.exists():
@@ -268,6 +283,16 @@ def main(argv: list[str] | None = None) -> int:
         "parameters": {"detector": sum(p.numel() for p in net.parameters())},
         "log": log,
     }
+    if earlier:  # fine-tuned from the models in --out: their history goes on
+        epochs = earlier["log"]["detector"]
+        for entry in log["detector"]:
+            epochs.append({**entry, "epoch": len(epochs) + 1})
+        summary["log"] = {"detector": epochs}
+        summary["seconds"] = float(earlier.get("seconds", 0.0)) + float(summary["seconds"])
+        summary["history"] = (
+            f"{earlier.get('history', '')} Then {len(log['detector'])} more epoch(s) fine-tuned "
+            f"from the shipped ONNX (`--init`) on {args.train} images (seed {args.data_seed})."
+        ).strip()
     (args.out / "training-log.json").write_text(json.dumps(summary, indent=1))
     print(f"done in {(time.perf_counter() - started) / 60:.1f} min → {args.out}", flush=True)
     return 0

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint typecheck pytest demo bench models models-finetune notebooks lab clean
+.PHONY: install test lint typecheck pytest demo bench train-install models models-finetune notebooks lab clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,18 +34,18 @@ bench: install
 
 # Train the default models (never run in CI). `torch==2.13.0` is the CPU build on this
 # machine's disk; a plain `torch` would pull a multi-GB CUDA build.
-models: install
+train-install: install
 	$(PY) -m pip install -q "torch==2.13.0"
 	$(PY) -m pip install -q -e ".[dev,train]"
+
+models: train-install
 	$(PY) -m rf_notebook.training --checkpoint rf_notebook/models/checkpoint.pt
 	$(PY) -m rf_notebook.training.report
 
 # Fine-tune the shipped models instead (about 40 minutes): weights recovered from their ONNX,
 # fresh scenes (SEED), and the history in training-log.json carried on.
 SEED ?= 6
-models-finetune: install
-	$(PY) -m pip install -q "torch==2.13.0"
-	$(PY) -m pip install -q -e ".[dev,train]"
+models-finetune: train-install
 	$(PY) -m rf_notebook.training --init rf_notebook/models/shapes-segment/1/model.onnx \
 	  --train 4000 --epochs 5 --lr 5e-4 --data-seed $(SEED)
 	$(PY) -m rf_notebook.training.report
